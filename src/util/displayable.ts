@@ -1,0 +1,60 @@
+/**
+ * Results that display themselves. A MIME bundle is plain data, so any layer may attach one
+ * without knowing about Jupyter: the kernel extension (src/display, src/kernel) sends the bundle
+ * returned by `[Symbol.for("Jupyter.display")]()`, the convention of Deno's kernel, and Node's
+ * `util.inspect` prints the text form.
+ */
+
+export const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+export type MimeBundle = Record<string, unknown>;
+
+export interface Displayable {
+  [JUPYTER_DISPLAY](): MimeBundle | Promise<MimeBundle>;
+}
+
+export function isDisplayable(x: unknown): x is Displayable {
+  return typeof x === "object" && x !== null && typeof (x as Record<symbol, unknown>)[JUPYTER_DISPLAY] === "function";
+}
+
+export type Cell = string | number | boolean | null | undefined;
+
+function formatCell(v: Cell): string {
+  if (typeof v === "number") {
+    if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+    const a = Math.abs(v);
+    return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(4) : v.toPrecision(6);
+  }
+  return v === null || v === undefined ? "" : String(v);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** A small two-column (or wider) table as text/plain and text/html. */
+export function tableBundle(title: string, header: readonly string[], rows: readonly (readonly Cell[])[]): MimeBundle {
+  const cells = rows.map((r) => r.map(formatCell));
+  const widths = header.map((h, j) => Math.max(h.length, ...cells.map((r) => (r[j] ?? "").length)));
+  const line = (r: readonly string[]) => r.map((c, j) => c.padEnd(widths[j])).join("  ").trimEnd();
+  const text = [title, line(header), ...cells.map(line)].join("\n");
+  const html =
+    `<table><caption style="text-align:left"><b>${escapeHtml(title)}</b></caption>` +
+    `<thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>` +
+    cells.map((r) => `<tr>${r.map((c) => `<td style="text-align:right">${escapeHtml(c)}</td>`).join("")}</tr>`).join("") +
+    `</tbody></table>`;
+  return { "text/plain": text, "text/html": html };
+}
+
+/**
+ * Attaches non-enumerable display and inspect methods to a plain result object, so it stays
+ * JSON-ready (JSON.stringify and structuredClone ignore symbol keys) and prints as a table.
+ * `rows` is computed lazily from the object each time it is shown.
+ */
+export function withTable<T extends object>(result: T, title: string, rows: (r: T) => readonly (readonly [string, Cell])[]): T {
+  const bundle = () => tableBundle(title, ["quantity", "value"], rows(result));
+  Object.defineProperty(result, JUPYTER_DISPLAY, { value: bundle, enumerable: false });
+  Object.defineProperty(result, INSPECT, { value: () => bundle()["text/plain"], enumerable: false });
+  return result;
+}
