@@ -149,7 +149,8 @@ function tred2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): vo
     }
     d[i] = h;
   }
-  // Accumulate the transformations.
+  // Accumulate the transformations (g is scratch: e still holds the subdiagonal).
+  const g = new Float64Array(n);
   for (let i = 0; i < n - 1; i++) {
     V[(n - 1) * n + i] = V[i * n + i];
     V[i * n + i] = 1;
@@ -157,15 +158,15 @@ function tred2(n: number, V: Float64Array, d: Float64Array, e: Float64Array): vo
     if (h !== 0) {
       for (let k = 0; k <= i; k++) d[k] = V[k * n + i + 1] / h;
       // g_j = Σ_k V[k][i+1] V[k][j] for all j ≤ i at once, streaming rows k.
-      for (let j = 0; j <= i; j++) e[j] = 0;
+      for (let j = 0; j <= i; j++) g[j] = 0;
       for (let k = 0; k <= i; k++) {
         const vk = V[k * n + i + 1], rowK = k * n;
         if (vk === 0) continue;
-        for (let j = 0; j <= i; j++) e[j] += vk * V[rowK + j];
+        for (let j = 0; j <= i; j++) g[j] += vk * V[rowK + j];
       }
       for (let k = 0; k <= i; k++) {
         const dk = d[k], rowK = k * n;
-        for (let j = 0; j <= i; j++) V[rowK + j] -= e[j] * dk;
+        for (let j = 0; j <= i; j++) V[rowK + j] -= g[j] * dk;
       }
     }
     for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;

@@ -1,0 +1,43 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { notebookParams, runMode } from "../../src/util/mode.js";
+import { checkInteger, checkMatrix, checkNumber, checkOneOf } from "../../src/util/validate.js";
+import { tableBundle, withTable, JUPYTER_DISPLAY } from "../../src/util/displayable.js";
+import { inspect } from "node:util";
+
+test("runMode reads FLATLAB_MODE, defaults to quick, and rejects an unknown mode by name", () => {
+  assert.equal(runMode("full"), "full");
+  assert.equal(runMode(" Quick "), "quick");
+  const saved = process.env.FLATLAB_MODE;
+  delete process.env.FLATLAB_MODE;
+  assert.equal(runMode(), "quick");
+  process.env.FLATLAB_MODE = "fast";
+  assert.throws(() => runMode(), /runMode: FLATLAB_MODE must be one of "quick", "full"; received "fast"/);
+  if (saved === undefined) delete process.env.FLATLAB_MODE; else process.env.FLATLAB_MODE = saved;
+});
+
+test("notebookParams picks the mode's settings and requires both modes to list the same keys", () => {
+  assert.deepEqual(notebookParams({ quick: { trials: 2 }, full: { trials: 10 } }, "full"), { trials: 10, mode: "full" });
+  assert.throws(() => notebookParams({ quick: { trials: 2 }, full: { trials: 10, grid: 1 } } as never, "quick"), /same settings/);
+});
+
+test("argument checks name the function, the argument, the expectation and the value", () => {
+  assert.throws(() => checkInteger("f", "k", 0, 1), /^RangeError: f: k must be an integer ≥ 1; received 0\.$/);
+  assert.throws(() => checkInteger("f", "k", 2.5, 1, 3), /f: k must be an integer in \[1, 3\]; received 2.5/);
+  assert.throws(() => checkInteger("f", "k", "2", 1), TypeError);
+  assert.throws(() => checkNumber("f", "p", 0, { min: 0, max: 1, minExclusive: true }), /f: p must be a finite number > 0 and ≤ 1; received 0/);
+  assert.throws(() => checkNumber("f", "p", NaN), /received NaN/);
+  assert.throws(() => checkOneOf("f", "dist", "normal", ["rademacher", "gaussian"]), /one of "rademacher", "gaussian"; received "normal"/);
+  const bad = { rows: 1, cols: 2, data: new Float64Array([1, Infinity]) };
+  assert.throws(() => checkMatrix("f", "X", bad), /f: X must be finite; received Infinity at index 1/);
+  assert.throws(() => checkMatrix("f", "X", { rows: 1, cols: 2, data: new Float64Array(2) }, 2, 2), /X must have shape \[2, 2\]; received \[1, 2\]/);
+});
+
+test("withTable keeps a result JSON-ready and gives it a table display", () => {
+  const r = withTable({ estimate: 1.5, stderr: 0.01 }, "Hutchinson", (x) => [["estimate", x.estimate], ["stderr", x.stderr]]);
+  assert.equal(JSON.stringify(r), '{"estimate":1.5,"stderr":0.01}');
+  const bundle = (r as unknown as Record<symbol, () => Record<string, string>>)[JUPYTER_DISPLAY]();
+  assert.match(bundle["text/html"], /<td style="text-align:right">1\.50000<\/td>/);
+  assert.match(inspect(r), /Hutchinson\nquantity\s+value\nestimate\s+1\.50000/);
+  assert.match(tableBundle("t", ["a"], [["<b>"]])["text/html"] as string, /&lt;b&gt;/);
+});
