@@ -1,0 +1,86 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { recoveryMap, regularityMap } from "../../src/figures/index.js";
+import { assertWellFormed, units } from "./helpers.js";
+
+const methods = ["flat", "plain nuclear norm"];
+const grid = methods.flatMap((method) =>
+  [10, 20, 30].flatMap((d) =>
+    [0.1, 0.2, 0.30000000000000004].map((p) => {
+      const successes = Math.min(10, Math.round(d * p));
+      return { method, d, p, rate: successes / 10, successes, trials: 10 };
+    }),
+  ),
+);
+
+test("recoveryMap(rows, {facet}) draws gray rects, white = 1 and black = 0, one column per method", () => {
+  const spec = recoveryMap(grid, { x: "d", y: "p", value: "rate", facet: "method", trials: "trials", successes: "successes", title: "Figure 3 (c)" });
+  assertWellFormed(spec);
+  const facet = spec.facet as { column: { field: string; sort: string[] } };
+  assert.equal(facet.column.field, "method");
+  assert.deepEqual(facet.column.sort, methods);
+  const [cells] = units(spec);
+  assert.equal(cells.mark, "rect");
+  assert.equal(cells.encoding.x.type, "ordinal");
+  assert.equal(cells.encoding.y.sort, "descending", "larger y at the top");
+  assert.deepEqual((cells.encoding.color.scale as object), { domain: [0, 1], range: ["black", "white"] });
+  const tips = (cells.encoding.tooltip as unknown as { field: string }[]).map((t) => t.field);
+  assert.deepEqual(tips, ["d", "p", "method", "rate", "successes", "trials"]);
+  // Width and height belong to each panel of a faceted spec.
+  assert.equal(typeof (spec.spec as { width: unknown }).width, "number");
+  assert.equal((spec.resolve as { scale: { color: string } }).scale.color, "shared");
+});
+
+test("recoveryMap without facet is a single unit with fixed size", () => {
+  const spec = recoveryMap(grid.filter((r) => r.method === "flat"), { x: "d", y: "p", value: "rate" });
+  assertWellFormed(spec);
+  assert.equal(spec.facet, undefined);
+  assert.equal(typeof spec.width, "number");
+  assert.equal(units(spec).length, 1);
+});
+
+test("recoveryMap formats numeric grid labels (0.30000000000000004 shows as 0.3)", () => {
+  const [cells] = units(recoveryMap(grid, { x: "d", y: "p", value: "rate", facet: "method" }));
+  assert.deepEqual(cells.encoding.y.axis, { title: "p", labelAngle: 0, format: "~g", formatType: "number" });
+});
+
+test("recoveryMap takes a scheme and facetOrder", () => {
+  const spec = recoveryMap(grid, { x: "d", y: "p", value: "rate", facet: "method", facetOrder: ["plain nuclear norm", "flat"], scheme: "viridis" });
+  assertWellFormed(spec);
+  assert.deepEqual((spec.facet as { column: { sort: string[] } }).column.sort, ["plain nuclear norm", "flat"]);
+  assert.deepEqual(units(spec)[0].encoding.color.scale, { domain: [0, 1], scheme: "viridis" });
+});
+
+test("recoveryMap names bad input", () => {
+  assert.throws(() => recoveryMap(grid.map((r) => ({ ...r, rate: r.rate * 2 })), { x: "d", y: "p", value: "rate", facet: "method" }), /value field "rate" must hold a success fraction in \[0, 1\] in every row; received 1\.2 in rows\[\d+\]/);
+  assert.throws(() => recoveryMap(grid, { x: "d", y: "p", value: "rate" }), /rows must hold one row per cell; rows\[0\] and rows\[9\] are both at \[null,10,0\.1\]/);
+  assert.throws(() => recoveryMap(grid, { x: "d", y: "p", value: "rate", facet: "method", scheme: "virdis" as never }), /recoveryMap: scheme must be one of "greys", "viridis", "magma"; received "virdis"\./);
+  assert.throws(() => recoveryMap(grid, { x: "d", y: "p", value: "rate", facet: "method", facetOrder: ["flat"] }), /facetOrder must list every value of "method"; missing "plain nuclear norm"/);
+});
+
+test("regularityMap(rows) colors log10 of the value and marks skipped cells apart", () => {
+  const rows = grid.map((r, i) => ({ ...r, gap: i % 4 === 0 ? null : 10 ** -(i % 7) }));
+  const spec = regularityMap(rows, { x: "d", y: "p", value: "gap", facet: "method", valueTitle: "norm gap" });
+  assertWellFormed(spec);
+  const layers = (spec.spec as { layer: { transform: { calculate?: string; filter?: string; as?: string }[] }[] }).layer;
+  assert.equal(layers.length, 2, "present cells and skipped cells");
+  assert.equal(layers[0].transform[1].calculate, 'log(datum["gap"]) / LN10');
+  const [present, skipped] = units(spec);
+  assert.equal(present.mark, "rect");
+  assert.equal(present.encoding.color.field, "log10_value");
+  assert.equal(present.encoding.color.title, "log10 norm gap");
+  assert.equal(skipped.mark, "rect");
+  assert.equal(skipped.encoding.color, undefined);
+  assert.notEqual(skipped.markDef.fill, "white");
+});
+
+test("regularityMap has no skipped layer when every cell has a value", () => {
+  const rows = grid.map((r) => ({ ...r, gap: 1e-3 }));
+  const spec = regularityMap(rows, { x: "d", y: "p", value: "gap", facet: "method" });
+  assertWellFormed(spec);
+  assert.equal(units(spec).length, 1);
+});
+
+test("regularityMap rejects values that have no log10", () => {
+  assert.throws(() => regularityMap(grid.map((r) => ({ ...r, gap: 0 })), { x: "d", y: "p", value: "gap", facet: "method" }), /value field "gap" must hold a positive finite number \(it is on a log scale\) in every row; received 0 in rows\[0\]/);
+});

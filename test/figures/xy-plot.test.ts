@@ -1,0 +1,101 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { linePlot, scatterPlot } from "../../src/figures/index.js";
+import { assertWellFormed, units } from "./helpers.js";
+
+// Scaled trace against imbalance along (L B, R B^-T), the first notebook's figure.
+const rows = Array.from({ length: 21 }, (_, i) => {
+  const t = (i - 10) / 5;
+  return { t, imbalance: Math.abs(2 * Math.sinh(2 * t)), "scaled trace": 4 * Math.cosh(t), balanced: i === 10 };
+});
+
+test("scatterPlot(rows, {x, y}) draws one point mark per row with x/y encodings and tooltips", () => {
+  const spec = scatterPlot(rows, { x: "imbalance", y: "scaled trace", title: "trace vs imbalance" });
+  assertWellFormed(spec);
+  assert.equal(spec.title, "trace vs imbalance");
+  assert.equal((spec.data as { values: unknown[] }).values.length, rows.length);
+  assert.equal(typeof spec.width, "number");
+  assert.equal(typeof spec.height, "number");
+  const [base] = units(spec);
+  assert.equal(base.mark, "point");
+  assert.equal(base.encoding.x.field, "imbalance");
+  // The space in the field name is kept; dots and brackets would be escaped.
+  assert.equal(base.encoding.y.field, "scaled trace");
+  assert.equal(base.encoding.x.type, "quantitative");
+  assert.deepEqual((base.encoding.tooltip as unknown as { field: string }[]).map((t) => t.field), ["imbalance", "scaled trace"]);
+});
+
+test("scatterPlot marks the highlighted rows with a diamond and a label on top", () => {
+  const spec = scatterPlot(rows, { x: "imbalance", y: "scaled trace", highlight: { where: "balanced", label: "balanced" } });
+  assertWellFormed(spec);
+  const all = units(spec);
+  assert.deepEqual(all.map((u) => u.mark), ["point", "point", "text"]);
+  assert.equal(all[1].markDef.shape, "diamond");
+  const layer = spec.layer as { data?: { values: { t: number }[] } }[];
+  assert.deepEqual(layer[1].data!.values.map((r) => r.t), [0]);
+  assert.deepEqual(all[2].encoding.text, { value: "balanced" });
+});
+
+test("scatterPlot accepts a predicate as highlight.where", () => {
+  const spec = scatterPlot(rows, { x: "imbalance", y: "scaled trace", highlight: { where: (r) => (r.imbalance as number) < 1e-12 } });
+  const layer = spec.layer as { data?: { values: unknown[] } }[];
+  assert.equal(layer.length, 2);
+  assert.equal(layer[1].data!.values.length, 1);
+});
+
+test("scatterPlot rejects a highlight that selects no row", () => {
+  assert.throws(() => scatterPlot(rows, { x: "imbalance", y: "scaled trace", highlight: { where: () => false } }), /highlight\.where must select at least one row; it selected none of 21/);
+});
+
+test("linePlot(rows, {color}) draws one line with points per series", () => {
+  const series = [1, 2, 3].flatMap((k) => rows.map((r) => ({ ...r, k })));
+  const spec = linePlot(series, { x: "t", y: "scaled trace", color: "k", colorTitle: "rank k", logY: true });
+  assertWellFormed(spec);
+  const [line] = units(spec);
+  assert.equal(line.mark, "line");
+  assert.ok(line.markDef.point, "line has points");
+  assert.equal(line.encoding.color.field, "k");
+  assert.equal(line.encoding.color.title, "rank k");
+  assert.equal(line.encoding.color.type, "ordinal");
+  assert.deepEqual((line.encoding.y.scale as { type: string }).type, "log");
+});
+
+test("scatterPlot escapes dots and brackets in field names", () => {
+  const spec = scatterPlot([{ "a.b": 1, "c[0]": 2 }], { x: "a.b", y: "c[0]" });
+  assertWellFormed(spec);
+  assert.equal((spec.encoding as Record<string, { field: string }>).x.field, "a\\.b");
+  assert.equal((spec.encoding as Record<string, { field: string }>).y.field, "c\\[0\\]");
+});
+
+test("scatterPlot gives the same spec for the same rows", () => {
+  const opts = { x: "imbalance", y: "scaled trace", highlight: { where: "balanced", label: "balanced" } } as const;
+  assert.equal(JSON.stringify(scatterPlot(rows, opts)), JSON.stringify(scatterPlot(rows, opts)));
+});
+
+test("scatterPlot copies the rows, so later changes to them do not change the spec", () => {
+  const mine = rows.map((r) => ({ ...r }));
+  const spec = scatterPlot(mine, { x: "imbalance", y: "scaled trace" });
+  mine[0].imbalance = -1;
+  assert.notEqual((spec.data as { values: { imbalance: number }[] }).values[0].imbalance, -1);
+});
+
+test("scatterPlot names the bad argument", () => {
+  assert.throws(() => scatterPlot(rows, { x: "imbalanse", y: "scaled trace" }), /scatterPlot: x must name a field of the rows \("t", "imbalance", "scaled trace", "balanced"\); received "imbalanse"\./);
+  assert.throws(() => scatterPlot(rows, { x: "balanced", y: "t" }), /scatterPlot: x field "balanced" must hold a finite number in every row; received false in rows\[0\]\./);
+  assert.throws(() => scatterPlot([{ a: 0, b: 1 }], { x: "a", y: "b", logX: true }), /must hold a positive finite number \(it is on a log scale\).*received 0 in rows\[0\]/);
+  assert.throws(() => scatterPlot([{ a: NaN, b: 1 }], { x: "a", y: "b" }), /received NaN in rows\[0\]/);
+  assert.throws(() => scatterPlot([], { x: "a", y: "b" }), /rows must be a non-empty array/);
+  assert.throws(() => scatterPlot("rows" as never, { x: "a", y: "b" }), TypeError);
+  assert.throws(() => scatterPlot(rows, { x: "t", y: "t", width: 5 }), /width must be an integer in \[20, 4000\]; received 5/);
+});
+
+test("scatterPlot refuses more than maxRows rows and says how to downsample", () => {
+  const many = Array.from({ length: 5001 }, (_, i) => ({ a: i, b: i }));
+  assert.throws(() => scatterPlot(many, { x: "a", y: "b" }), (e: Error) => {
+    assert.ok(e instanceof RangeError);
+    assert.match(e.message, /rows must have at most maxRows = 5000 entries; received 5001\. Downsample before plotting \(keep one row in every 2,/);
+    assert.match(e.message, /or pass a larger maxRows/);
+    return true;
+  });
+  assert.equal((scatterPlot(many, { x: "a", y: "b", maxRows: 6000 }).data as { values: unknown[] }).values.length, 5001);
+});
