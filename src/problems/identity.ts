@@ -1,0 +1,41 @@
+/**
+ * The identity map A = I (Section 2 [P]): f(L, R) = ‖LRᵀ − M♮‖²_F with no 1/m (Section 1.4 [I]; the
+ * normalization that gives Lemma 2.1's D²f[e_i e_jᵀ] = 2‖R_j‖²). Closed forms [R]:
+ * D²f[ΔL, ΔR] = 4⟨LRᵀ − M♮, ΔLΔRᵀ⟩ + 2‖ΔL Rᵀ + L ΔRᵀ‖²_F, and str D²f = 2‖L‖²_F + 2‖R‖²_F
+ * (eq. (13)) at every point; D1 = D2 = I. Norm-minimal, flat and balanced coincide (Lemma 2.2).
+ * Ground truth: rank r, unit Frobenius norm, our choice [NF] (truth.ts), from deriveSeed(seed, 0).
+ */
+import { deriveSeed } from "../random/rng.js";
+import { checkCommon, checkObservations, factorizedProblem, type FactorizedInstance } from "./factorized.js";
+import { identityOperator } from "./operators.js";
+import { lowRankTruth } from "./truth.js";
+
+export interface IdentityInstance extends FactorizedInstance {
+  readonly problem: "identity";
+}
+
+export interface IdentityOptions {
+  readonly d1: number;
+  readonly d2: number;
+  readonly r: number;
+  readonly k?: number;
+  readonly seed: number;
+  /** κ in f = κ‖LRᵀ − M♮‖² (default 1, Section 1.4 [I]). */
+  readonly lossScale?: number;
+}
+
+export const identityProblem = factorizedProblem<IdentityInstance, IdentityOptions>({
+  name: "identity",
+  generate(options) {
+    const fn = "identityProblem.generate";
+    const { d1, d2, r, k, seed, lossScale } = checkCommon(fn, options);
+    const truth = lowRankTruth(fn, d1, d2, r, deriveSeed(seed, 0));
+    return { problem: "identity", d1, d2, r, k, lossScale: lossScale ?? 1, seed, truth, b: truth.data.slice() };
+  },
+  operator: (inst) => identityOperator(inst.d1, inst.d2),
+  dataToJSON: () => ({}),
+  fromJSON(fn, common) {
+    checkObservations(fn, common.b, common.d1 * common.d2);
+    return { ...common, problem: "identity" };
+  },
+});
