@@ -58,3 +58,29 @@ export function withTable<T extends object>(result: T, title: string, rows: (r: 
   Object.defineProperty(result, INSPECT, { value: () => bundle()["text/plain"], enumerable: false });
   return result;
 }
+
+/** A table that displays itself (text/plain and text/html); `rows` stays readable as data. */
+export function table(title: string, header: readonly string[], rows: readonly (readonly Cell[])[]): Displayable & { readonly title: string; readonly header: readonly string[]; readonly rows: readonly (readonly Cell[])[] } {
+  const bundle = () => tableBundle(title, header, rows);
+  const out = { title, header, rows };
+  Object.defineProperty(out, JUPYTER_DISPLAY, { value: bundle, enumerable: false });
+  Object.defineProperty(out, INSPECT, { value: () => bundle()["text/plain"], enumerable: false });
+  return out as typeof out & Displayable;
+}
+
+/** Markdown text that displays itself (a notebook's closing statements, with computed numbers). */
+export function markdown(text: string): Displayable & { readonly text: string } {
+  const out = { text };
+  Object.defineProperty(out, JUPYTER_DISPLAY, { value: () => ({ "text/markdown": text, "text/plain": text }), enumerable: false });
+  Object.defineProperty(out, INSPECT, { value: () => text, enumerable: false });
+  return out as typeof out & Displayable;
+}
+
+/**
+ * A claim a notebook makes about its own computed numbers. It throws when the numbers do not
+ * support the claim, so `npm test`, which runs every notebook, fails instead of committing prose
+ * that the figures contradict.
+ */
+export function assertClaim(holds: boolean, claim: string): void {
+  if (!holds) throw new Error(`claim not supported by this run: ${claim}`);
+}

@@ -41,3 +41,14 @@ test("withTable keeps a result JSON-ready and gives it a table display", () => {
   assert.match(inspect(r), /Hutchinson\nquantity\s+value\nestimate\s+1\.50000/);
   assert.match(tableBundle("t", ["a"], [["<b>"]])["text/html"] as string, /&lt;b&gt;/);
 });
+
+test("table, markdown and assertClaim", async () => {
+  const { table, markdown, assertClaim } = await import("../../src/util/displayable.js");
+  const t = table("T", ["a", "b"], [[1, "x"]]);
+  assert.deepEqual(JSON.parse(JSON.stringify(t)), { title: "T", header: ["a", "b"], rows: [[1, "x"]] });
+  assert.match(inspect(t), /T\na\s+b\n1\s+x/);
+  const md = markdown("**3** points");
+  assert.deepEqual((md as unknown as Record<symbol, () => unknown>)[JUPYTER_DISPLAY](), { "text/markdown": "**3** points", "text/plain": "**3** points" });
+  assert.doesNotThrow(() => assertClaim(true, "ok"));
+  assert.throws(() => assertClaim(false, "the minimum is balanced"), /claim not supported by this run: the minimum is balanced/);
+});

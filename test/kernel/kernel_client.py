@@ -1,0 +1,67 @@
+"""Drives a Jupyter kernel through jupyter_client for the kernel integration tests.
+
+Reads a JSON plan on stdin and writes a JSON transcript to the file named by its argument:
+  plan = {"kernel_name": "flatlab", "batches": [[{"code": "...", "stop_on_error": true}, ...], ...],
+          "interrupt_after": {"<batch index>": seconds}, "cwd": "<kernel working folder>"}
+Cells of one batch are sent at once, without waiting for replies (as "Run All" does); batches run
+one after another. For each cell the transcript holds the execute_reply content and the iopub
+messages (msg_type and content) whose parent is that request, up to its idle status.
+Run it with a Python that has jupyter_client (Debian: /usr/bin/python3) and JUPYTER_PATH set.
+"""
+import json
+import sys
+import time
+
+from jupyter_client.manager import start_new_kernel
+
+TIMEOUT = 60
+
+
+def run(plan):
+    extra = {"cwd": plan["cwd"]} if plan.get("cwd") else {}
+    km, kc = start_new_kernel(kernel_name=plan.get("kernel_name", "flatlab"), startup_timeout=60, **extra)
+    transcript = {"kernel_info": None, "cells": []}
+    try:
+        kc.kernel_info()
+        transcript["kernel_info"] = kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        while True:  # drop iopub traffic of start-up and kernel_info
+            try:
+                kc.get_iopub_msg(timeout=0.3)
+            except Exception:
+                break
+        interrupts = plan.get("interrupt_after", {})
+        for b, batch in enumerate(plan["batches"]):
+            ids = [kc.execute(c["code"], stop_on_error=c.get("stop_on_error", True)) for c in batch]
+            if str(b) in interrupts:
+                time.sleep(interrupts[str(b)])
+                km.interrupt_kernel()
+            replies, outputs, idle = {}, {i: [] for i in ids}, set()
+            deadline = time.time() + TIMEOUT
+            while len(replies) < len(ids) and time.time() < deadline:
+                msg = kc.get_shell_msg(timeout=TIMEOUT)
+                pid = msg["parent_header"].get("msg_id")
+                if pid in outputs:
+                    replies[pid] = {"msg_type": msg["header"]["msg_type"], "content": msg["content"]}
+            while len(idle) < len(ids) and time.time() < deadline:
+                msg = kc.get_iopub_msg(timeout=TIMEOUT)
+                pid = msg["parent_header"].get("msg_id")
+                if pid not in outputs:
+                    continue
+                if msg["msg_type"] == "status":
+                    if msg["content"]["execution_state"] == "idle":
+                        idle.add(pid)
+                    continue
+                outputs[pid].append({"msg_type": msg["msg_type"], "content": msg["content"]})
+            for i in ids:
+                transcript["cells"].append({"reply": replies.get(i), "outputs": outputs[i]})
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return transcript
+
+
+if __name__ == "__main__":
+    # The transcript goes to the file named by argv[1]: the kernel shares this process's stdout.
+    transcript = run(json.load(sys.stdin))
+    with open(sys.argv[1], "w", encoding="utf-8") as f:
+        json.dump(transcript, f, default=str)
