@@ -1,0 +1,126 @@
+"""NumPy/SciPy reference run of THE SAME ADMM as src/solvers/nuclear-norm.ts, for bench/solvers.bench.ts.
+
+Usage: /usr/bin/python3 bench/ref/solvers_ref.py INSTANCES.json
+INSTANCES.json: {"reps": 5, "tol": 1e-9, "instances": [{"d": 10, "m": 90, "A": [m*d*d, row-major rows vec(A_i)], "b": [m]}...]}
+Prints JSON {"results": [{"d", "m", "program", "iterations", "ms" (median of reps), "err"...}], "numpy": ..., "scipy": ...}.
+
+Algorithm (identical constants to the TypeScript solver):
+  X <- P(Y - U)  exact projection, Gram A A^T Cholesky-factored once (scipy.linalg.cho_factor)
+  Z <- a X + (1 - a) Y + U,  Y <- SVT_{1/rho}(Z) (same two routes as prox.ts, see svt),  U <- Z - Y,  a = 1.6
+  primal = ||X - Y|| / max(||X||, ||Y||),  dual = rho ||Y - Y_prev|| / max(rho ||U||, 1)
+  start Y = P(0), U = 0, rho0 = 5 / sigma_max(Y); residual balancing every >= 5 iterations when the
+  ratio leaves [1/5, 5]: rho *= clip(sqrt(ratio), 1e-2, 1e2), clamped to [rho0/1e6, rho0*1e6]; U /= factor.
+  At the end: certificate lambda = -rho mu, ||A^T lambda||_op (as the TS result reports it).
+Flat program: D1 = ((1/(m d)) sum A_i A_i^T)^(1/2), D2 = ((1/(m d)) sum A_i^T A_i)^(1/2) by eigh, the
+rows of the rescaled map B_i = D1^-1 A_i D2^-1 formed once, then the same ADMM; estimate D1^-1 X D2^-1.
+The bench sets OPENBLAS_NUM_THREADS=1 so that LAPACK runs on one core, like V8.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+import scipy
+import scipy.linalg as sla
+
+
+def admm(A, b, d1, d2, tol=1e-9, max_iter=20000, alpha=1.6):
+    G = A @ A.T
+    cf = sla.cho_factor(G, lower=True)
+
+    def project(z):
+        mu = sla.cho_solve(cf, A @ z - b)
+        return z - A.T @ mu, mu
+
+    Y, _ = project(np.zeros(d1 * d2))
+    U = np.zeros_like(Y)
+    rho = 5.0 / np.linalg.svd(Y.reshape(d1, d2), compute_uv=False)[0]
+    rho0 = rho
+    last = 0
+    it = 0
+    converged = False
+    mu_rho = rho
+    while it < max_iter:
+        it += 1
+        X, mu = project(Y - U)
+        mu_rho = rho
+        Z = alpha * X + (1 - alpha) * Y + U
+        Yprev = Y
+        Y = svt(Z.reshape(d1, d2), 1.0 / rho).ravel()
+        U = Z - Y
+        primal = np.linalg.norm(X - Y) / max(np.linalg.norm(X), np.linalg.norm(Y), 1e-300)
+        dual = rho * np.linalg.norm(Y - Yprev) / max(rho * np.linalg.norm(U), 1.0)
+        if primal <= tol and dual <= tol:
+            converged = True
+            break
+        if it - last >= 5 and primal > 0 and dual > 0:
+            ratio = primal / dual
+            if ratio > 5 or ratio < 0.2:
+                f = min(max(np.sqrt(ratio), 1e-2), 1e2)
+                f = min(max(rho * f, rho0 / 1e6), rho0 * 1e6) / rho
+                if abs(f - 1) >= 1e-12:
+                    rho *= f
+                    U /= f
+                    last = it
+    lam = -mu_rho * mu
+    cert = np.linalg.svd((A.T @ lam).reshape(d1, d2), compute_uv=False)[0]
+    return Y.reshape(d1, d2), it, converged, cert
+
+
+def svt(Z, tau):
+    """Singular value thresholding by the same two routes as src/solvers/prox.ts: the Gram route
+    Z V_k diag(1 - tau/sigma) V_k^T from eigh(Z^T Z) when sigma_max/tau <= 67, else the SVD."""
+    C = Z.T @ Z if Z.shape[0] >= Z.shape[1] else Z @ Z.T
+    lam, V = np.linalg.eigh(C)
+    sig = np.sqrt(np.clip(lam, 0, None))
+    if sig[-1] <= 67 * tau:
+        keep = sig > tau
+        Vk = V[:, keep] * (1 - tau / sig[keep])
+        return (Z @ Vk) @ V[:, keep].T if Z.shape[0] >= Z.shape[1] else Vk @ (V[:, keep].T @ Z)
+    u, s, vt = np.linalg.svd(Z, full_matrices=False)
+    k = int(np.count_nonzero(s > tau))
+    return (u[:, :k] * (s[:k] - tau)) @ vt[:k]
+
+
+def psd_sqrt_and_inv(S):
+    w, V = np.linalg.eigh(S)
+    return (V * np.sqrt(w)) @ V.T, (V / np.sqrt(w)) @ V.T
+
+
+def flat(A, b, d1, d2, tol):
+    m = A.shape[0]
+    Am = A.reshape(m, d1, d2)
+    S1 = np.einsum("ipq,irq->pr", Am, Am) / (m * d2)
+    S2 = np.einsum("ipq,ipr->qr", Am, Am) / (m * d1)
+    _, P = psd_sqrt_and_inv(S1)
+    _, Q = psd_sqrt_and_inv(S2)
+    B = (P @ Am @ Q).reshape(m, d1 * d2)
+    X, it, conv, cert = admm(B, b, d1, d2, tol)
+    return P @ X @ Q, it, conv, cert
+
+
+def main():
+    spec = json.load(open(sys.argv[1]))
+    reps, tol = spec["reps"], spec["tol"]
+    out = []
+    for inst in spec["instances"]:
+        d, m = inst["d"], inst["m"]
+        A = np.array(inst["A"], dtype=float).reshape(m, d * d)
+        b = np.array(inst["b"], dtype=float)
+        M = np.array(inst["M"], dtype=float).reshape(d, d)
+        for program in ("flat", "plain"):
+            times = []
+            for _ in range(reps):
+                t = time.perf_counter()
+                if program == "flat":
+                    est, it, conv, cert = flat(A, b, d, d, tol)
+                else:
+                    est, it, conv, cert = admm(A, b, d, d, tol)
+                times.append((time.perf_counter() - t) * 1e3)
+            out.append({"d": d, "m": m, "program": program, "iterations": it, "converged": conv,
+                        "ms": float(np.median(times)), "err": float(np.linalg.norm(est - M)), "certificateNorm": float(cert)})
+    print(json.dumps({"results": out, "numpy": np.__version__, "scipy": scipy.__version__}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+/**
+ * Nuclear-norm minimization min ‖X‖_* s.t. A(X) = b (Section 3 [P]: plain nuclear-norm
+ * minimization, and with A replaced by the rescaled map, the flat relaxation (20) of Theorem 3.2).
+ *
+ * Method (paper-notes §7.5 [D]; our choice, the paper names no solver [NF]): ADMM on
+ *     min ‖Y‖_* + ι{A(X) = b}(X)   s.t.  X = Y,
+ * in scaled form (Boyd et al. 2011, §3.1.1, with over-relaxation §3.4.3):
+ *     X  ← P(Y − U)                         exact projection onto {A(X) = b} (affine-projection.ts)
+ *     X̃  ← αX + (1 − α)Y
+ *     Y  ← prox of ‖·‖_* / ρ at X̃ + U            singular value thresholding at 1/ρ
+ *     U  ← U + X̃ − Y
+ * which is Douglas–Rachford splitting on the same pair. For symmetric operators (the quadratic
+ * ensemble, Section 7) X is symmetric and the prox thresholds |eigenvalues| keeping their signs.
+ *
+ * The projection does not depend on ρ, so ρ can be rebalanced at no cost (residual balancing,
+ * Boyd et al. §3.4.1; rescaling rule ρ ← ρ·√(r_primal/r_dual) as in OSQP, Stellato et al. 2020).
+ *
+ * Optimality certificate [D]: at a fixed point W = ρU ∈ ∂‖Y‖_* and W = A*(λ) with λ = −ρμ, μ the
+ * projection multiplier, so (Y, λ) satisfy the KKT conditions: ‖A*(λ)‖_op ≤ 1, ⟨A*(λ), Y⟩ = ‖Y‖_*.
+ * The result reports λ and the dual bound ⟨b, λ⟩ / max(1, ‖A*(λ)‖_op) ≤ optimal value.
+ */
+import { type Matrix } from "../linalg/matrix.js";
+import { singularValues } from "../linalg/svd.js";
+import { eigh } from "../linalg/eigh.js";
+import type { MeasurementOperator } from "../problems/operator.js";
+import { checkFinite, checkMatrix, fail } from "../util/validate.js";
+import { withTable } from "../util/displayable.js";
+import { type AffineProjector, affineProjector } from "./affine-projection.js";
+import { singularValueThreshold, symmetricThreshold } from "./prox.js";
+import {
+  type SolverOptions, type SolverResult, balanceFactor, checkIterate, checkSolverOptions, stopMessage,
+} from "./solver-result.js";
+
+export interface NuclearNormMinOptions extends SolverOptions {
+  /** Warm start for X (default: the least-norm solution A*(AA*)⁻¹b). */
+  readonly x0?: Matrix;
+  /** Warm start for the dual matrix W = ρU (e.g. `dual` of an earlier result); default 0. */
+  readonly dual0?: Matrix;
+}
+
+export interface NuclearNormMinResult extends SolverResult {
+  /** X̂: the thresholded iterate, exactly of rank `rank`. */
+  readonly x: Matrix;
+  readonly rank: number;
+  /** ‖A(X̂) − b‖₂ / ‖b‖₂. */
+  readonly feasibility: number;
+  /** λ ∈ R^m with A*(λ) ≈ a subgradient of ‖·‖_* at X̂ (the dual certificate). */
+  readonly multiplier: Float64Array;
+  /** ‖A*(λ)‖_op (≤ 1 + O(tol) at convergence). */
+  readonly certificateNorm: number;
+  /** ⟨b, λ⟩ / max(1, ‖A*(λ)‖_op): a lower bound on the optimal value (weak duality). */
+  readonly dualObjective: number;
+  /** W = ρU ∈ ∂‖X̂‖_*, for warm starts. */
+  readonly dual: Matrix;
+  /** Final penalty ρ. */
+  readonly rho: number;
+  /** How (AA*)⁻¹ was applied: "diagonal", "cholesky" or "pseudo-inverse". */
+  readonly gramMethod: string;
+}
+
+const FN = "nuclearNormMin";
+
+/** Residual balancing looks at most every this many iterations (ADMM needs a few steps to react to a new ρ). */
+const BALANCE_EVERY = 5;
+
+/** min ‖X‖_* s.t. A(X) = b. Throws on bad input, inconsistent b, or divergence. */
+export function nuclearNormMin(A: MeasurementOperator, b: ArrayLike<number>, options: NuclearNormMinOptions = {}): NuclearNormMinResult {
+  return nuclearNormMinNamed(FN, A, b, options);
+}
+
+/** nuclearNormMin with the caller's name in messages (flatRelaxation, plainRelaxation). */
+export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: ArrayLike<number>, options: NuclearNormMinOptions = {}): NuclearNormMinResult {
+  const t0 = performance.now();
+  checkOperator(fn, A);
+  const bb = checkVector(fn, "b", b, A.m);
+  const opts = checkSolverOptions(fn, options);
+  const { d1, d2, symmetric } = A;
+  const n = d1 * d2;
+  if (options.x0 !== undefined) checkMatrix(fn, "options.x0", options.x0, d1, d2);
+  if (options.dual0 !== undefined) checkMatrix(fn, "options.dual0", options.dual0, d1, d2);
+
+  const projector = affineProjector(fn, A, bb);
+  const bNorm = Math.sqrt(bb.reduce((s, v) => s + v * v, 0));
+
+  // b = 0: X = 0 is the unique minimizer.
+  if (bNorm === 0) {
+    return finish(fn, A, bb, projector, new Float64Array(n), new Float64Array(n), 1, new Float64Array(A.m), 0, 0, [], [], true, 0, 0, 0, opts.tol, t0);
+  }
+
+  const X = new Float64Array(n), Y = new Float64Array(n), U = new Float64Array(n), Z = new Float64Array(n), prevY = new Float64Array(n);
+  const zMat: Matrix = { rows: d1, cols: d2, data: Z };
+  if (options.x0 !== undefined) Y.set(options.x0.data);
+  else projector.project({ rows: d1, cols: d2, data: new Float64Array(n) }, Y);
+  if (symmetric) symmetrize(Y, d1);
+
+  // Initial ρ [our heuristic]: threshold 1/ρ at a fifth of the largest singular value of the
+  // starting point, so the first prox keeps its dominant directions; scale-equivariant in b.
+  let rho = opts.rho ?? 5 / Math.max(largestSingularValue(Y, d1, d2, symmetric), 1e-300);
+  const rho0 = rho;
+  if (options.dual0 !== undefined) for (let i = 0; i < n; i++) U[i] = options.dual0.data[i] / rho;
+
+  const alpha = opts.relaxation;
+  const primalHistory: number[] = [], dualHistory: number[] = [];
+  let mu: Float64Array = new Float64Array(A.m), muRho = rho;
+  let primal = Infinity, dual = Infinity, objective = NaN, rank = 0, converged = false, iteration = 0;
+  let lastBalance = 0;
+
+  while (iteration < opts.maxIter) {
+    iteration++;
+    // X-update: exact projection of Y − U.
+    for (let i = 0; i < n; i++) Z[i] = Y[i] - U[i];
+    mu = projector.project(zMat, X);
+    muRho = rho;
+    // Y-update on the over-relaxed point X̃; then U ← U + X̃ − Y = Z − Y with Z = X̃ + U.
+    for (let i = 0; i < n; i++) {
+      Z[i] = alpha * X[i] + (1 - alpha) * Y[i] + U[i];
+      prevY[i] = Y[i];
+    }
+    checkIterate(fn, Z, iteration);
+    const t = symmetric ? symmetricThreshold(zMat, 1 / rho, Y) : singularValueThreshold(zMat, 1 / rho, Y);
+    rank = t.rank;
+    objective = t.nuclearNorm;
+    let rr = 0, dy = 0, xx = 0, yy = 0, uu = 0;
+    for (let i = 0; i < n; i++) {
+      const u = Z[i] - Y[i];
+      U[i] = u;
+      const r = X[i] - Y[i];
+      rr += r * r;
+      const d = Y[i] - prevY[i];
+      dy += d * d;
+      xx += X[i] * X[i];
+      yy += Y[i] * Y[i];
+      uu += u * u;
+    }
+    primal = Math.sqrt(rr) / Math.max(Math.sqrt(Math.max(xx, yy)), 1e-300);
+    // W = ρU is a subgradient of ‖·‖_* (‖W‖_F ≥ 1 whenever X̂ ≠ 0): the floor 1 keeps the ratio
+    // meaningful when the optimal dual is small, and it is invariant under scaling b.
+    dual = (rho * Math.sqrt(dy)) / Math.max(rho * Math.sqrt(uu), 1);
+    if (opts.recordHistory) { primalHistory.push(primal); dualHistory.push(dual); }
+    if (opts.onIteration) opts.onIteration({ iteration, primalResidual: primal, dualResidual: dual, objective, rho });
+    if (primal <= opts.tol && dual <= opts.tol) { converged = true; break; }
+    if (opts.adaptiveRho && iteration - lastBalance >= BALANCE_EVERY) {
+      const factor = balanceFactor(primal, dual, rho, rho0);
+      if (factor !== 1) {
+        rho *= factor;
+        for (let i = 0; i < n; i++) U[i] /= factor;
+        lastBalance = iteration;
+      }
+    }
+  }
+  // λ = −ρμ from the last projection (ρ as it was at that projection).
+  const lambda = new Float64Array(A.m);
+  for (let i = 0; i < A.m; i++) lambda[i] = -muRho * mu[i];
+  const W = new Float64Array(n);
+  for (let i = 0; i < n; i++) W[i] = rho * U[i];
+  return finish(fn, A, bb, projector, Y, W, rho, lambda, rank, objective, primalHistory, dualHistory, converged, iteration, primal, dual, opts.tol, t0);
+}
+
+function finish(
+  fn: string, A: MeasurementOperator, b: Float64Array, projector: AffineProjector, Y: Float64Array, W: Float64Array, rho: number,
+  lambda: Float64Array, rank: number, objective: number, primalHistory: number[], dualHistory: number[], converged: boolean,
+  iterations: number, primal: number, dual: number, tol: number, t0: number,
+): NuclearNormMinResult {
+  const { d1, d2, symmetric } = A;
+  const x: Matrix = { rows: d1, cols: d2, data: Y };
+  const ax = A.apply(x);
+  let num = 0, den = 0, lb = 0;
+  for (let i = 0; i < A.m; i++) { num += (ax[i] - b[i]) ** 2; den += b[i] ** 2; lb += b[i] * lambda[i]; }
+  const cert = A.adjoint(lambda);
+  const certificateNorm = largestSingularValue(cert.data, d1, d2, symmetric);
+  const result: NuclearNormMinResult = {
+    x, rank,
+    feasibility: den > 0 ? Math.sqrt(num / den) : Math.sqrt(num),
+    multiplier: lambda,
+    certificateNorm,
+    dualObjective: lb / Math.max(1, certificateNorm),
+    dual: { rows: d1, cols: d2, data: W },
+    rho,
+    gramMethod: projector.method,
+    iterations, primalResidual: primalHistory, dualResidual: dualHistory,
+    objective,
+    timeMs: performance.now() - t0,
+    converged,
+    message: stopMessage(fn, converged, iterations, primal, dual, tol),
+  };
+  return withTable(result, "nuclear-norm minimization", (r) => [
+    ["converged", r.converged], ["iterations", r.iterations], ["objective ‖X̂‖_*", r.objective],
+    ["dual bound", r.dualObjective], ["rank", r.rank], ["feasibility ‖A(X̂) − b‖/‖b‖", r.feasibility],
+    ["‖A*(λ)‖_op", r.certificateNorm], ["time (ms)", r.timeMs],
+  ]);
+}
+
+function largestSingularValue(data: Float64Array, d1: number, d2: number, symmetric: boolean): number {
+  if (symmetric) {
+    const s = Float64Array.from(data);
+    symmetrize(s, d1);
+    const v = eigh({ rows: d1, cols: d1, data: s }).values;
+    return v.length === 0 ? 0 : Math.max(Math.abs(v[0]), Math.abs(v[v.length - 1]));
+  }
+  const s = singularValues({ rows: d1, cols: d2, data });
+  return s.length === 0 ? 0 : s[0];
+}
+
+function symmetrize(a: Float64Array, d: number): void {
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) { const v = 0.5 * (a[i * d + j] + a[j * d + i]); a[i * d + j] = v; a[j * d + i] = v; }
+}
+
+export function checkOperator(fn: string, A: MeasurementOperator): void {
+  if (typeof A !== "object" || A === null || typeof A.apply !== "function" || typeof A.adjoint !== "function" || typeof A.gram !== "function") {
+    fail(fn, "A", "a MeasurementOperator {kind, d1, d2, m, symmetric, apply, adjoint, gram}", A, TypeError);
+  }
+  for (const key of ["d1", "d2", "m"] as const) {
+    if (!Number.isInteger(A[key]) || A[key] < 1) fail(fn, `A.${key}`, "a positive integer", A[key]);
+  }
+  if (A.symmetric && A.d1 !== A.d2) throw new RangeError(`${fn}: a symmetric operator must act on square matrices; received d1 = ${A.d1}, d2 = ${A.d2}.`);
+}
+
+export function checkVector(fn: string, arg: string, v: ArrayLike<number>, length: number): Float64Array {
+  if (typeof v !== "object" || v === null || typeof (v as ArrayLike<number>).length !== "number") fail(fn, arg, `an array of ${length} numbers`, v, TypeError);
+  if (v.length !== length) throw new RangeError(`${fn}: ${arg} must have length ${length}; received length ${v.length}.`);
+  const out = Float64Array.from(v);
+  checkFinite(fn, arg, out);
+  return out;
+}
+
+
