@@ -37,9 +37,9 @@ export const bilinearProblem = factorizedProblem<BilinearInstance, BilinearOptio
   name: "bilinear",
   generate(options) {
     const fn = "bilinearProblem.generate";
-    const { d1, d2, r, k, seed, lossScale } = checkCommon(fn, options);
+    const { d1, d2, r, k, seed, truthSeed, lossScale } = checkCommon(fn, options);
     const m = checkInteger(fn, "m", options.m, 1);
-    const truth = lowRankTruth(fn, d1, d2, r, deriveSeed(seed, 0));
+    const truth = lowRankTruth(fn, d1, d2, r, truthSeed);
     const A = sampleBilinearOperator({ d1, d2, m, seed: deriveSeed(seed, 1) });
     return { problem: "bilinear", d1, d2, r, k, m, lossScale: lossScale ?? 1 / m, seed, truth, aRows: A.a, bRows: A.b, b: A.apply(truth) };
   },

@@ -39,9 +39,9 @@ export const completionProblem = factorizedProblem<CompletionInstance, Completio
   name: "completion",
   generate(options) {
     const fn = "completionProblem.generate";
-    const { d1, d2, r, k, seed, lossScale } = checkCommon(fn, options);
+    const { d1, d2, r, k, seed, truthSeed, lossScale } = checkCommon(fn, options);
     const p = checkProbability(fn, "p", options.p);
-    const truth = lowRankTruth(fn, d1, d2, r, deriveSeed(seed, 0));
+    const truth = lowRankTruth(fn, d1, d2, r, truthSeed);
     const A = sampleCompletionOperator({ d1, d2, p, seed: deriveSeed(seed, 1) });
     return {
       problem: "completion", d1, d2, r, k, p, m: A.m, lossScale: lossScale ?? 1 / A.m, seed, truth,

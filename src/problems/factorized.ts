@@ -12,6 +12,7 @@
  *   str D²f = 2‖D1 L‖² + 2‖D2 R‖² (eq. (16)) hold at every point, not only on S [D, checked
  *   numerically in the tests].
  */
+import { deriveSeed } from "../random/rng.js";
 import { type Matrix, matmul, matmulNT, matmulTN, add, dot, norm2 } from "../linalg/matrix.js";
 import { checkInteger, checkNumber, fail } from "../util/validate.js";
 import type { MeasurementOperator } from "./operator.js";
@@ -158,14 +159,23 @@ export function factorizedProblem<I extends FactorizedInstance, O>(spec: Factori
 }
 
 /** Shared checks of the generator options: d1, d2 ≥ 1, r ∈ [1, min(d1, d2)], k ≥ r, seed, κ > 0. */
-export function checkCommon(fn: string, o: { d1: unknown; d2: unknown; r: unknown; k?: unknown; seed: unknown; lossScale?: unknown }) {
+export function checkCommon(fn: string, o: { d1: unknown; d2: unknown; r: unknown; k?: unknown; seed: unknown; truthSeed?: unknown; lossScale?: unknown }) {
   if (typeof o !== "object" || o === null) fail(fn, "options", "an object", o, TypeError);
   const d1 = checkInteger(fn, "d1", o.d1, 1), d2 = checkInteger(fn, "d2", o.d2, 1);
   const r = checkInteger(fn, "r", o.r, 1, Math.min(d1, d2));
   const k = o.k === undefined ? r : checkInteger(fn, "k", o.k, r);
   const seed = checkInteger(fn, "seed", o.seed, 0, 2 ** 32 - 1);
   const lossScale = o.lossScale === undefined ? undefined : checkNumber(fn, "lossScale", o.lossScale, { min: 0, minExclusive: true });
-  return { d1, d2, r, k, seed, lossScale };
+  return { d1, d2, r, k, seed, truthSeed: truthSeedOf(fn, o.truthSeed, seed), lossScale };
+}
+
+/**
+ * The seed of the ground truth: `truthSeed` when given, else deriveSeed(seed, 0). The paper draws
+ * one M♮ per grid cell and ten measurement ensembles for it (Section 8 [P]): trials of a cell share
+ * truthSeed and differ in seed.
+ */
+export function truthSeedOf(fn: string, truthSeed: unknown, seed: number): number {
+  return truthSeed === undefined ? deriveSeed(seed, 0) : checkInteger(fn, "truthSeed", truthSeed, 0, 2 ** 32 - 1);
 }
 
 /** b must have one entry per measurement. */

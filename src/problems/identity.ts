@@ -20,6 +20,8 @@ export interface IdentityOptions {
   readonly r: number;
   readonly k?: number;
   readonly seed: number;
+  /** Seed of M♮ alone (default deriveSeed(seed, 0)): trials of one grid cell share it (Section 8). */
+  readonly truthSeed?: number;
   /** κ in f = κ‖LRᵀ − M♮‖² (default 1, Section 1.4 [I]). */
   readonly lossScale?: number;
 }
@@ -28,8 +30,8 @@ export const identityProblem = factorizedProblem<IdentityInstance, IdentityOptio
   name: "identity",
   generate(options) {
     const fn = "identityProblem.generate";
-    const { d1, d2, r, k, seed, lossScale } = checkCommon(fn, options);
-    const truth = lowRankTruth(fn, d1, d2, r, deriveSeed(seed, 0));
+    const { d1, d2, r, k, seed, truthSeed, lossScale } = checkCommon(fn, options);
+    const truth = lowRankTruth(fn, d1, d2, r, truthSeed);
     return { problem: "identity", d1, d2, r, k, lossScale: lossScale ?? 1, seed, truth, b: truth.data.slice() };
   },
   operator: (inst) => identityOperator(inst.d1, inst.d2),

@@ -29,7 +29,7 @@ import { checkFactors, residualSmall, type Problem, type TfLoss } from "./proble
 import { makeTfLoss, tfMatrix } from "./tf-loss.js";
 import { RANK_RTOL } from "./truth.js";
 import { matrixToJSON, readHeader, readMatrix, readNumber, readSeed, readVector, SCHEMA_VERSION } from "./json.js";
-import { checkCount } from "./factorized.js";
+import { checkCount, truthSeedOf } from "./factorized.js";
 
 export interface QuadraticNetInstance {
   readonly problem: "quadratic-net";
@@ -62,6 +62,8 @@ export interface QuadraticNetOptions {
   readonly k2?: number;
   readonly m: number;
   readonly seed: number;
+  /** Seed of M♮ alone (default deriveSeed(seed, 0)): trials of one grid cell share it (Section 8). */
+  readonly truthSeed?: number;
   readonly lossScale?: number;
 }
 
@@ -164,7 +166,7 @@ export const quadraticNetProblem: Problem<QuadraticNetInstance, QuadraticNetOpti
     const m = checkInteger(fn, "m", options.m, 1);
     const seed = checkInteger(fn, "seed", options.seed, 0, 2 ** 32 - 1);
     const lossScale = options.lossScale === undefined ? 1 / m : checkNumber(fn, "lossScale", options.lossScale, { min: 0, minExclusive: true });
-    const rng = createRng(deriveSeed(seed, 0));
+    const rng = createRng(truthSeedOf(fn, options.truthSeed, seed));
     const U1: Matrix = { rows: d, cols: r1, data: rng.gaussians(d * r1) }, U2: Matrix = { rows: d, cols: r2, data: rng.gaussians(d * r2) };
     const M = sub(matmulNT(U1, U1), matmulNT(U2, U2));
     const truth = scale(M, 1 / frobeniusNorm(M));

@@ -29,6 +29,8 @@ export interface SensingOptions {
   /** Width of the factors (default r). */
   readonly k?: number;
   readonly seed: number;
+  /** Seed of M♮ alone (default deriveSeed(seed, 0)): trials of one grid cell share it (Section 8). */
+  readonly truthSeed?: number;
   /** κ in f = κ‖A(LRᵀ) − b‖² (default 1/m, the paper's). */
   readonly lossScale?: number;
 }
@@ -37,9 +39,9 @@ export const sensingProblem = factorizedProblem<SensingInstance, SensingOptions>
   name: "sensing",
   generate(options) {
     const fn = "sensingProblem.generate";
-    const { d1, d2, r, k, seed, lossScale } = checkCommon(fn, options);
+    const { d1, d2, r, k, seed, truthSeed, lossScale } = checkCommon(fn, options);
     const m = checkInteger(fn, "m", options.m, 1);
-    const truth = lowRankTruth(fn, d1, d2, r, deriveSeed(seed, 0));
+    const truth = lowRankTruth(fn, d1, d2, r, truthSeed);
     const A = sampleGaussianOperator({ d1, d2, m, seed: deriveSeed(seed, 1) });
     return { problem: "sensing", d1, d2, r, k, m, lossScale: lossScale ?? 1 / m, seed, truth, rows: A.rows, b: A.apply(truth) };
   },

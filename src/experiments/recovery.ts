@@ -1,0 +1,154 @@
+/**
+ * One trial of the paper's recovery experiments (Section 8, Figures 3 and 4 [P]): for a grid cell
+ * draw one ground truth M♮ (rank r, ‖M♮‖_F = 1), for each trial a fresh measurement ensemble, and
+ * solve both programs on the same data:
+ *   - flat:  min ‖X‖_* s.t. A(D1⁻¹XD2⁻¹) = b (eq. (20)), estimate D1⁻¹X̂D2⁻¹;
+ *   - plain: min ‖X‖_* s.t. A(X) = b (nuclear-norm minimization).
+ * Success means ‖estimate − M♮‖_F < 1e-6 [P]. For the flat solution the row also carries the two
+ * Figure 4 regularity measures of its factors L_f = D1⁻¹U√Σ, R_f = D2⁻¹V√Σ (formulas our choice,
+ * the paper's are [NF]; see src/solvers/regularity.ts); a cell whose D1 or D2 is singular is
+ * reported as skipped for the flat program, as the paper skips it in Figure 4.
+ *
+ * Ensembles: "gaussian" (Figure 3a), "bilinear" (3b), "completion" (3c, axis p instead of m),
+ * "quadratic" (3d: symmetric X, A_i = x_i x_iᵀ, M♮ = U1U1ᵀ − U2U2ᵀ with r1 positive and r2
+ * negative directions; the split is [NF], our default r1 = r − 1, r2 = 1 for r ≥ 2), and
+ * "covariance" (the quadratic ensemble with r2 = 0, Section 7).
+ */
+import { type Matrix, frobeniusNorm, sub } from "../linalg/matrix.js";
+import { nuclearNorm } from "../linalg/norms.js";
+import { deriveSeed } from "../random/rng.js";
+import { lowRankTruth } from "../problems/truth.js";
+import type { MeasurementOperator } from "../problems/operator.js";
+import { sampleBilinearOperator, sampleCompletionOperator, sampleGaussianOperator, sampleQuadraticOperator } from "../problems/operators.js";
+import { quadraticNetProblem } from "../problems/quadratic-net.js";
+import { flatRelaxation, plainRelaxation, type RelaxationResult } from "../solvers/flat-relaxation.js";
+import { recoverFactors } from "../solvers/factor-recovery.js";
+import { regularityMeasures } from "../solvers/regularity.js";
+import { checkInteger, checkNumber, checkOneOf, fail } from "../util/validate.js";
+
+export const ENSEMBLES = ["gaussian", "bilinear", "completion", "quadratic", "covariance"] as const;
+export type Ensemble = (typeof ENSEMBLES)[number];
+export const PROGRAMS = ["flat", "plain"] as const;
+export type Program = (typeof PROGRAMS)[number];
+
+/** The paper's success threshold on ‖estimate − M♮‖_F with ‖M♮‖_F = 1 (Section 8 [P]). */
+export const SUCCESS_TOL = 1e-6;
+
+export interface RecoveryCell {
+  readonly ensemble: Ensemble;
+  /** d = d1 = d2 (square, as in the paper's experiments). */
+  readonly d: number;
+  /** Rank of M♮ (the paper: 2, and 3 for the quadratic network). */
+  readonly r: number;
+  /** Number of measurements (all ensembles but completion). */
+  readonly m?: number;
+  /** Sampling probability (completion). */
+  readonly p?: number;
+  /** Negative directions of M♮ for "quadratic" (default 1 when r ≥ 2; our choice [NF]). */
+  readonly r2?: number;
+}
+
+export interface RecoverySettings {
+  /** Seed of the grid: M♮ of a cell comes from deriveSeed(truthSeed, d, m or round(p·1e6), r). */
+  readonly truthSeed: number;
+  /** Solver tolerance (default 1e-9: relative primal and dual residuals). */
+  readonly tol?: number;
+  readonly maxIter?: number;
+  /** Which programs to run (default both). */
+  readonly programs?: readonly Program[];
+  /** Compute the Figure 4 regularity measures for the flat solution (default true). */
+  readonly regularity?: boolean;
+}
+
+export interface RecoveryRow {
+  readonly ensemble: Ensemble;
+  readonly d: number;
+  readonly r: number;
+  readonly m: number;
+  readonly p: number | null;
+  readonly trial: number;
+  readonly seed: number;
+  readonly program: Program;
+  /** 1 when ‖estimate − M♮‖_F < 1e-6, else 0; null when the flat program was skipped. */
+  readonly success: number | null;
+  readonly error: number | null;
+  readonly skipped: boolean;
+  readonly converged: boolean;
+  readonly iterations: number;
+  readonly rank: number;
+  readonly timeMs: number;
+  /** Figure 4 (flat rows only; null elsewhere or when skipped): our choice of measures, see regularity.ts. */
+  readonly normGap: number | null;
+  readonly imbalance: number | null;
+}
+
+/** Validates a cell (names the field) and returns it with m, r2 filled in. */
+export function checkRecoveryCell(fn: string, cell: unknown): Required<Omit<RecoveryCell, "p">> & { p: number | null } {
+  if (typeof cell !== "object" || cell === null) fail(fn, "cell", "an object {ensemble, d, r, m | p}", cell, TypeError);
+  const c = cell as Record<string, unknown>;
+  const ensemble = checkOneOf(fn, "cell.ensemble", c.ensemble, ENSEMBLES);
+  const d = checkInteger(fn, "cell.d", c.d, 1);
+  const r = checkInteger(fn, "cell.r", c.r, 1, d);
+  if (ensemble === "completion") {
+    const p = checkNumber(fn, "cell.p", c.p, { min: 0, max: 1, minExclusive: true });
+    return { ensemble, d, r, m: 0, p, r2: 0 };
+  }
+  const m = checkInteger(fn, "cell.m", c.m, 1);
+  const r2 = ensemble === "quadratic" ? (c.r2 === undefined ? (r >= 2 ? 1 : 0) : checkInteger(fn, "cell.r2", c.r2, 0, r - 1)) : 0;
+  return { ensemble, d, r, m, p: null, r2 };
+}
+
+/** One trial: both programs on one measurement draw; one row per program. */
+export function recoveryTrial(cell: RecoveryCell, trial: number, seed: number, settings: RecoverySettings): RecoveryRow[] {
+  const fn = "recoveryTrial";
+  const c = checkRecoveryCell(fn, cell);
+  checkInteger(fn, "trial", trial, 0);
+  checkInteger(fn, "seed", seed, 0, 2 ** 32 - 1);
+  const truthSeed = checkInteger(fn, "settings.truthSeed", settings?.truthSeed, 0, 2 ** 32 - 1);
+  const programs = settings.programs ?? PROGRAMS;
+  const cellSeed = deriveSeed(truthSeed, c.d, c.ensemble === "completion" ? Math.round((c.p as number) * 1e6) : c.m, c.r);
+  const { truth, A } = drawInstance(c, cellSeed, seed);
+  const b = A.apply(truth);
+  const solverOptions = { tol: settings.tol ?? 1e-9, maxIter: settings.maxIter, onSingular: "skip" as const };
+  const results: Partial<Record<Program, RelaxationResult>> = {};
+  for (const program of programs) {
+    results[program] = program === "flat" ? flatRelaxation(A, b, solverOptions) : plainRelaxation(A, b, solverOptions);
+  }
+  const truthNuclear = nuclearNorm(truth);
+  return programs.map((program) => {
+    const res = results[program] as RelaxationResult;
+    const error = res.estimate === null ? null : frobeniusNorm(sub(res.estimate, truth));
+    let normGap: number | null = null, imbalance: number | null = null;
+    const plain = results.plain;
+    if (program === "flat" && !res.skipped && settings.regularity !== false && plain !== undefined && !A.symmetric) {
+      const { L, R } = recoverFactors(res.x as Matrix, res.D1, res.D2, Math.min(c.d, Math.max(res.rank, 1)));
+      ({ normGap, imbalance } = regularityMeasures(L, R, plain.objective, { truthNuclearNorm: truthNuclear }));
+    }
+    return {
+      ensemble: c.ensemble, d: c.d, r: c.r, m: A.m, p: c.p, trial, seed, program,
+      success: error === null ? null : error < SUCCESS_TOL ? 1 : 0,
+      error, skipped: res.skipped, converged: res.converged, iterations: res.iterations, rank: res.rank,
+      timeMs: res.timeMs, normGap, imbalance,
+    };
+  });
+}
+
+/** M♮ from the cell's seed, the ensemble from the trial's seed. */
+function drawInstance(c: ReturnType<typeof checkRecoveryCell>, cellSeed: number, seed: number): { truth: Matrix; A: MeasurementOperator } {
+  const { d, r, m } = c;
+  switch (c.ensemble) {
+    case "gaussian":
+      return { truth: lowRankTruth("recoveryTrial", d, d, r, cellSeed), A: sampleGaussianOperator({ d1: d, d2: d, m, seed }) };
+    case "bilinear":
+      return { truth: lowRankTruth("recoveryTrial", d, d, r, cellSeed), A: sampleBilinearOperator({ d1: d, d2: d, m, seed }) };
+    case "completion":
+      return { truth: lowRankTruth("recoveryTrial", d, d, r, cellSeed), A: sampleCompletionOperator({ d1: d, d2: d, p: c.p as number, seed }) };
+    case "quadratic":
+    case "covariance": {
+      const r2 = c.ensemble === "covariance" ? 0 : c.r2;
+      // The instance generator draws M♮ = U1U1ᵀ − U2U2ᵀ from truthSeed; its data is unused here.
+      const truth = quadraticNetProblem.generate({ d, r1: r - r2, r2, m: 1, seed: 0, truthSeed: cellSeed }).truth;
+      return { truth, A: sampleQuadraticOperator({ d, m, seed }) };
+    }
+  }
+}
