@@ -9,6 +9,7 @@ export { runMode, notebookParams, MODES, type Mode } from "./util/mode.js";
 export { withTable, tableBundle, table, markdown, assertClaim, JUPYTER_DISPLAY, type MimeBundle, type Displayable } from "./util/displayable.js";
 export { tf, selectBackend, backendInfo, BACKEND_NAMES, type BackendName, type BackendInfo } from "./tf/index.js";
 export * from "./problems/index.js";
+export * from "./solvers/index.js";
 export * from "./flatness/index.js";
 export * from "./figures/index.js";
 export * from "./display/index.js";

@@ -18,13 +18,30 @@ export function projectL1Ball(z: ArrayLike<number>, radius: number): L1Projectio
   const fn = "projectL1Ball";
   checkFinite(fn, "z", z);
   checkNumber(fn, "radius", radius, { min: 0 });
-  const n = z.length;
+  const projection = Float64Array.from(z);
+  const threshold = projectL1BallInto(projection, radius, projection);
+  return { projection, threshold };
+}
+
+/**
+ * Unchecked kernel for solver loops: out ← P_Ω(v), returning the threshold θ with
+ * out_i = sign(v_i)(|v_i| − θ)_+ (θ = 0 when v is inside; radius 0 gives the zero vector and θ = ∞).
+ * out may alias v.
+ */
+export function projectL1BallInto(v: Float64Array, radius: number, out: Float64Array): number {
+  const n = v.length;
   let l1 = 0;
-  for (let i = 0; i < n; i++) l1 += Math.abs(z[i]);
-  if (l1 <= radius) return { projection: Float64Array.from(z), threshold: 0 };
-  const u = Float64Array.from(z, Math.abs).sort().reverse();
+  for (let i = 0; i < n; i++) l1 += Math.abs(v[i]);
+  if (l1 <= radius) {
+    if (out !== v) out.set(v);
+    return 0;
+  }
+  if (radius === 0) {
+    out.fill(0);
+    return Infinity;
+  }
+  const u = Float64Array.from(v, Math.abs).sort().reverse();
   // θ = (Σ_{i≤ρ} u_i − radius)/ρ for the largest ρ with u_ρ > (Σ_{i≤ρ} u_i − radius)/ρ.
-  // ρ ≥ 1 always (j = 0 qualifies when radius > 0; radius = 0 gives θ = max|z_i|, the zero projection).
   let cumulative = u[0], theta = u[0] - radius;
   for (let j = 1; j < n; j++) {
     cumulative += u[j];
@@ -32,10 +49,9 @@ export function projectL1Ball(z: ArrayLike<number>, radius: number): L1Projectio
     if (u[j] > t) theta = t;
     else break;
   }
-  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const a = Math.abs(z[i]) - theta;
-    out[i] = a > 0 ? Math.sign(z[i]) * a : 0;
+    const a = Math.abs(v[i]) - theta;
+    out[i] = a > 0 ? Math.sign(v[i]) * a : 0;
   }
-  return { projection: out, threshold: theta };
+  return theta;
 }

@@ -187,35 +187,6 @@ export function symmetricThreshold(z: Matrix, tau: number, out: Float64Array): T
   return { rank, nuclearNorm, inputOperatorNorm: top };
 }
 
-/**
- * out ← argmin_{‖x‖₁ ≤ radius} ‖x − v‖₂ (Duchi et al. 2008, sort-based). radius ≥ 0. out may alias v.
- * Returns the threshold θ with out_i = sign(v_i)(|v_i| − θ)_+ (θ = 0 when v is already inside).
- */
-export function projectL1Ball(v: Float64Array, radius: number, out: Float64Array): number {
-  const n = v.length;
-  let l1 = 0;
-  for (let i = 0; i < n; i++) l1 += Math.abs(v[i]);
-  if (l1 <= radius) { if (out !== v) out.set(v); return 0; }
-  if (radius === 0) { out.fill(0); return Infinity; }
-  const mu = new Float64Array(n);
-  for (let i = 0; i < n; i++) mu[i] = Math.abs(v[i]);
-  mu.sort();
-  // Largest ρ (over the descending order) with μ_ρ − (Σ_{j≤ρ} μ_j − radius)/ρ > 0.
-  let cum = 0, theta = 0;
-  for (let j = 0; j < n; j++) {
-    const x = mu[n - 1 - j];
-    cum += x;
-    const t = (cum - radius) / (j + 1);
-    if (x - t > 0) theta = t;
-    else break;
-  }
-  for (let i = 0; i < n; i++) {
-    const a = Math.abs(v[i]) - theta;
-    out[i] = a > 0 ? Math.sign(v[i]) * a : 0;
-  }
-  return theta;
-}
-
 /** out_i ← sign(v_i)(|v_i| − t_i)_+, the prox of Σ t_i|x_i|. */
 export function softThreshold(v: Float64Array, t: Float64Array, out: Float64Array): void {
   for (let i = 0; i < v.length; i++) {

@@ -16,7 +16,8 @@ import { type Matrix } from "../linalg/matrix.js";
 import { singularValues } from "../linalg/svd.js";
 import { checkMatrix, checkNumber } from "../util/validate.js";
 import { withTable } from "../util/displayable.js";
-import { projectL1Ball, singularValueThreshold } from "./prox.js";
+import { projectL1BallInto } from "../problems/l1-ball.js";
+import { singularValueThreshold } from "./prox.js";
 import { type SolverOptions, type SolverResult, balanceFactor, checkIterate, checkSolverOptions, stopMessage } from "./solver-result.js";
 
 export interface RobustPcaResult extends SolverResult {
@@ -67,7 +68,7 @@ export function robustPcaRelaxation(Y: Matrix, radius: number, options: SolverOp
       prevS[i] = S[i];
       S[i] = y[i] - xh - U[i];
     }
-    projectL1Ball(S, radius, S);
+    projectL1BallInto(S, radius, S);
     let rr = 0, ds = 0, xx = 0, ss = 0, uu = 0;
     for (let i = 0; i < n; i++) {
       const u = U[i] + Z[i] + S[i] - y[i];

@@ -4,7 +4,8 @@ import { type Matrix, frobeniusNorm, sub, matmul, matmulNT, transpose } from "..
 import { svd } from "../../src/linalg/svd.js";
 import { nuclearNorm } from "../../src/linalg/norms.js";
 import { createRng } from "../../src/random/rng.js";
-import { singularValueThreshold, svdThreshold, symmetricThreshold, projectL1Ball, proxPowerScalar } from "../../src/solvers/prox.js";
+import { singularValueThreshold, svdThreshold, symmetricThreshold, proxPowerScalar } from "../../src/solvers/prox.js";
+import { projectL1BallInto as projectL1Ball } from "../../src/problems/l1-ball.js";
 import { assertClose } from "../helpers.js";
 
 const rng = createRng(7);
