@@ -4,6 +4,7 @@
  * A notebook opened by hand without the variable runs in quick mode.
  */
 import { checkOneOf } from "./validate.js";
+import { table } from "./displayable.js";
 
 export const MODES = ["quick", "full"] as const;
 export type Mode = (typeof MODES)[number];
@@ -26,4 +27,11 @@ export function notebookParams<T extends Record<string, unknown>>(byMode: { quic
     throw new RangeError(`notebookParams: quick and full must list the same settings; received [${quickKeys}] and [${fullKeys}].`);
   }
   return { ...byMode[mode], mode };
+}
+
+/** The settings a notebook runs with, and the tfjs backend it chose, as a table (the parameters cell's output). */
+export function runSettings(params: Record<string, unknown>, backend?: { backend: string; reason: string }) {
+  const rows: [string, string][] = Object.entries(params).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]);
+  if (backend !== undefined) rows.push(["tfjs backend", `${backend.backend} (${backend.reason})`]);
+  return table("Run settings", ["setting", "value"], rows);
 }

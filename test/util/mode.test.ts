@@ -52,3 +52,9 @@ test("table, markdown and assertClaim", async () => {
   assert.doesNotThrow(() => assertClaim(true, "ok"));
   assert.throws(() => assertClaim(false, "the minimum is balanced"), /claim not supported by this run: the minimum is balanced/);
 });
+
+test("runSettings lists every parameter and the backend with its reason", async () => {
+  const { runSettings } = await import("../../src/util/mode.js");
+  const t = runSettings({ mode: "quick", grid: [1, 2] }, { backend: "wasm", reason: "automatic choice" });
+  assert.deepEqual(t.rows, [["mode", "quick"], ["grid", "[1,2]"], ["tfjs backend", "wasm (automatic choice)"]]);
+});
