@@ -11,5 +11,6 @@ export { tf, selectBackend, backendInfo, BACKEND_NAMES, type BackendName, type B
 export * from "./problems/index.js";
 export * from "./solvers/index.js";
 export * from "./flatness/index.js";
+export * from "./experiments/index.js";
 export * from "./figures/index.js";
 export * from "./display/index.js";

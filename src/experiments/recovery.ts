@@ -69,8 +69,11 @@ export interface RecoveryRow {
   readonly trial: number;
   readonly seed: number;
   readonly program: Program;
-  /** 1 when ‖estimate − M♮‖_F < 1e-6, else 0; null when the flat program was skipped. */
-  readonly success: number | null;
+  /**
+   * 1 when ‖estimate − M♮‖_F < 1e-6, else 0. A skipped flat program (D1 or D2 singular: a row or
+   * column never observed) counts as 0: no program can recover an unobserved row of a generic M♮.
+   */
+  readonly success: number;
   readonly error: number | null;
   readonly skipped: boolean;
   readonly converged: boolean;
@@ -126,7 +129,7 @@ export function recoveryTrial(cell: RecoveryCell, trial: number, seed: number, s
     }
     return {
       ensemble: c.ensemble, d: c.d, r: c.r, m: A.m, p: c.p, trial, seed, program,
-      success: error === null ? null : error < SUCCESS_TOL ? 1 : 0,
+      success: error !== null && error < SUCCESS_TOL ? 1 : 0,
       error, skipped: res.skipped, converged: res.converged, iterations: res.iterations, rank: res.rank,
       timeMs: res.timeMs, normGap, imbalance,
     };

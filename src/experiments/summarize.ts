@@ -5,11 +5,9 @@
  */
 import type { Row } from "./cache.js";
 
-export interface SummaryRow extends Record<string, unknown> {
-  readonly mean: number | null;
-  readonly count: number;
-  readonly nulls: number;
-}
+/** The grouping fields (as in the rows), then the summary. Grouping values are typed loosely for notebook use. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SummaryRow = { readonly [field: string]: any } & { readonly mean: number | null; readonly count: number; readonly nulls: number };
 
 export function summarize(rows: readonly Row[], by: readonly string[], value: string, reduce: "mean" | "median" = "mean"): SummaryRow[] {
   const groups = new Map<string, { key: Row; values: number[]; count: number; nulls: number }>();
