@@ -16,6 +16,9 @@ import { type Matrix, frobeniusNorm, matmulNT, scale, sub } from "../src/linalg/
 import { createRng } from "../src/random/rng.js";
 import { sampleGaussianOperator } from "../src/problems/index.js";
 import { flatRelaxation, plainRelaxation, type RelaxationResult } from "../src/solvers/flat-relaxation.js";
+import { runGrid } from "../src/experiments/run.js";
+import { gridJobs } from "../src/experiments/grid.js";
+import { recoveryInstance, type RecoveryCell } from "../src/experiments/recovery.js";
 
 const quick = process.argv.includes("quick");
 const reps = quick ? 1 : 5;
@@ -92,7 +95,46 @@ for (const r of ours) {
   );
 }
 
-if (!quick) {
+// A small phase grid through the experiment engine (d in {10, 20, 30}, m ≈ 1.6, 2.0, 2.5 × the
+// 2rd − r² degrees of freedom, 3 trials, flat and plain), with 1 and 2 workers, against the same
+// instances solved one after the other by the NumPy reference (one BLAS thread).
+async function phaseGrid(): Promise<void> {
+  const r = 2, factors = [1.6, 2.0, 2.5];
+  const cells = [10, 20, 30].flatMap((d) => factors.map((c) => ({ ensemble: "gaussian", d, r, m: Math.round(c * (2 * r * d - r * r)) })));
+  const spec = { task: "recovery", axes: {}, cells, trials: 3, seed: 7, settings: { truthSeed: 7, tol, regularity: false } };
+  const timeGrid = async (workers: number) => { const t = performance.now(); const res = await runGrid(spec, { workers }); return { ms: performance.now() - t, rows: res.rows }; };
+  const one = await timeGrid(1), two = await timeGrid(2);
+  const dirG = mkdtempSync(join(tmpdir(), "flatlab-bench-grid-"));
+  const fileG = join(dirG, "instances.json");
+  const jobs = gridJobs(spec);
+  writeFileSync(fileG, JSON.stringify({
+    reps: 1, tol,
+    instances: jobs.map((j) => {
+      const { truth: M, A, b } = recoveryInstance(j.cell as unknown as RecoveryCell, j.seed, 7);
+      return { d: j.cell.d, m: j.cell.m, A: Array.from((A as unknown as { rows: Matrix }).rows.data), b: Array.from(b), M: Array.from(M.data) };
+    }),
+  }));
+  let refMs = NaN;
+  try {
+    const t = performance.now();
+    const out = JSON.parse(execFileSync("/usr/bin/python3", [join(__dirname, "ref", "solvers_ref.py"), fileG], {
+      env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" }, maxBuffer: 1 << 28,
+    }).toString()) as { results: Row[] };
+    refMs = out.results.reduce((s, x) => s + x.ms, 0);
+    void t;
+  } catch (e) {
+    console.log(`grid reference run failed: ${(e as Error).message.split("\n")[0]}`);
+  } finally {
+    rmSync(dirG, { recursive: true, force: true });
+  }
+  const same = JSON.stringify(one.rows.map((x) => x.success)) === JSON.stringify(two.rows.map((x) => x.success));
+  console.log(`phase grid (${cells.length} cells × 3 trials × flat and plain = ${one.rows.length} solves): 1 worker ${(one.ms / 1000).toFixed(1)} s, 2 workers ${(two.ms / 1000).toFixed(1)} s` +
+    ` (speed-up ${(one.ms / two.ms).toFixed(2)}×, identical rows: ${same}); NumPy reference, sequential: ${(refMs / 1000).toFixed(1)} s; ratio 2 workers / NumPy = ${(two.ms / refMs).toFixed(2)}`);
+}
+void phaseGrid().then(memory);
+
+function memory(): void {
+  if (quick) return;
   // Peak memory of a d = 50, m = 2000 Gaussian solve, sampled every iteration.
   global.gc?.();
   const before = process.memoryUsage().rss;

@@ -19,7 +19,7 @@ import { withTable } from "../util/displayable.js";
 import { affineProjector } from "./affine-projection.js";
 import { checkVector } from "./nuclear-norm.js";
 import { proxPowerScalar } from "./prox.js";
-import { type SolverOptions, type SolverResult, balanceFactor, checkIterate, checkSolverOptions, stopMessage } from "./solver-result.js";
+import { IterationMonitor, type SolverOptions, type SolverResult, checkIterate, checkSolverOptions, stopMessage } from "./solver-result.js";
 
 export interface DepthFlatResult extends SolverResult {
   /** The flat end-to-end vector x̂ (length d). */
@@ -37,8 +37,6 @@ export interface DepthFlatResult extends SolverResult {
   readonly rho: number;
 }
 
-/** Residual balancing looks at most every this many iterations (as in nuclear-norm.ts). */
-const BALANCE_EVERY = 5;
 
 /**
  * min Σ_l D_ll² |x_l|^{2 − 2/k} s.t. Ax = b. A is m×d; D is the d×d diagonal matrix (a Matrix) or
@@ -65,10 +63,10 @@ export function depthFlatSolution(A: Matrix, b: ArrayLike<number>, k: number, D?
   // Initial ρ [our heuristic]: the prox is scale-equivariant when ρ ∝ (size of x)^{q−2}.
   let rho = opts.rho ?? 5 * Math.pow(Math.max(yMax, 1e-300), q - 2);
   const rho0 = rho;
+  const monitor = new IterationMonitor(opts, rho0);
   const alpha = opts.relaxation;
-  const primalHistory: number[] = [], dualHistory: number[] = [];
   let mu: Float64Array = new Float64Array(m), muRho = rho;
-  let primal = Infinity, dual = Infinity, converged = yMax === 0, iteration = 0, lastBalance = 0;
+  let primal = Infinity, dual = Infinity, converged = yMax === 0, iteration = 0;
   while (!converged && iteration < opts.maxIter) {
     iteration++;
     for (let i = 0; i < d; i++) Z[i] = Y[i] - U[i];
@@ -94,16 +92,11 @@ export function depthFlatSolution(A: Matrix, b: ArrayLike<number>, k: number, D?
     primal = Math.sqrt(rr) / Math.max(Math.sqrt(Math.max(xx, yy)), 1e-300);
     dual = Math.sqrt(dy) / Math.max(Math.sqrt(uu), 1e-300);
     const objective = objectiveOf(Y, w, q);
-    if (opts.recordHistory) { primalHistory.push(primal); dualHistory.push(dual); }
-    if (opts.onIteration) opts.onIteration({ iteration, primalResidual: primal, dualResidual: dual, objective, rho });
-    if (primal <= opts.tol && dual <= opts.tol) { converged = true; break; }
-    if (opts.adaptiveRho && iteration - lastBalance >= BALANCE_EVERY) {
-      const factor = balanceFactor(primal, dual, rho, rho0);
-      if (factor !== 1) {
-        rho *= factor;
-        for (let i = 0; i < d; i++) U[i] /= factor;
-        lastBalance = iteration;
-      }
+    const step = monitor.step(iteration, primal, dual, objective, rho);
+    if (step.converged) { converged = true; break; }
+    if (step.rescale !== 1) {
+      rho *= step.rescale;
+      for (let i = 0; i < d; i++) U[i] /= step.rescale;
     }
   }
   if (yMax === 0) { primal = 0; dual = 0; }
@@ -117,7 +110,7 @@ export function depthFlatSolution(A: Matrix, b: ArrayLike<number>, k: number, D?
   for (let i = 0; i < m; i++) nu[i] = -muRho * mu[i];
   const result: DepthFlatResult = {
     x: Y, q, weights: w, feasibility: den > 0 ? Math.sqrt(num / den) : Math.sqrt(num), support, multiplier: nu, rho,
-    iterations: iteration, primalResidual: primalHistory, dualResidual: dualHistory, objective: objectiveOf(Y, w, q),
+    iterations: iteration, primalResidual: monitor.primalHistory, dualResidual: monitor.dualHistory, objective: objectiveOf(Y, w, q),
     timeMs: performance.now() - t0, converged, message: stopMessage(fn, converged, iteration, primal, dual, opts.tol),
   };
   return withTable(result, `depth-${k} flat solution (Section 9, q = ${q.toFixed(4)})`, (r) => [

@@ -28,7 +28,7 @@ import { withTable } from "../util/displayable.js";
 import { type AffineProjector, affineProjector } from "./affine-projection.js";
 import { singularValueThreshold, symmetricThreshold } from "./prox.js";
 import {
-  type SolverOptions, type SolverResult, balanceFactor, checkIterate, checkSolverOptions, stopMessage,
+  IterationMonitor, type SolverOptions, type SolverResult, checkIterate, checkSolverOptions, stopMessage,
 } from "./solver-result.js";
 
 export interface NuclearNormMinOptions extends SolverOptions {
@@ -60,8 +60,6 @@ export interface NuclearNormMinResult extends SolverResult {
 
 const FN = "nuclearNormMin";
 
-/** Residual balancing looks at most every this many iterations (ADMM needs a few steps to react to a new ρ). */
-const BALANCE_EVERY = 5;
 
 /** min ‖X‖_* s.t. A(X) = b. Throws on bad input, inconsistent b, or divergence. */
 export function nuclearNormMin(A: MeasurementOperator, b: ArrayLike<number>, options: NuclearNormMinOptions = {}): NuclearNormMinResult {
@@ -97,13 +95,12 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   // starting point, so the first prox keeps its dominant directions; scale-equivariant in b.
   let rho = opts.rho ?? 5 / Math.max(largestSingularValue(Y, d1, d2, symmetric), 1e-300);
   const rho0 = rho;
+  const monitor = new IterationMonitor(opts, rho0);
   if (options.dual0 !== undefined) for (let i = 0; i < n; i++) U[i] = options.dual0.data[i] / rho;
 
   const alpha = opts.relaxation;
-  const primalHistory: number[] = [], dualHistory: number[] = [];
   let mu: Float64Array = new Float64Array(A.m), muRho = rho;
   let primal = Infinity, dual = Infinity, objective = NaN, rank = 0, converged = false, iteration = 0;
-  let lastBalance = 0;
 
   while (iteration < opts.maxIter) {
     iteration++;
@@ -136,16 +133,11 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
     // W = ρU is a subgradient of ‖·‖_* (‖W‖_F ≥ 1 whenever X̂ ≠ 0): the floor 1 keeps the ratio
     // meaningful when the optimal dual is small, and it is invariant under scaling b.
     dual = (rho * Math.sqrt(dy)) / Math.max(rho * Math.sqrt(uu), 1);
-    if (opts.recordHistory) { primalHistory.push(primal); dualHistory.push(dual); }
-    if (opts.onIteration) opts.onIteration({ iteration, primalResidual: primal, dualResidual: dual, objective, rho });
-    if (primal <= opts.tol && dual <= opts.tol) { converged = true; break; }
-    if (opts.adaptiveRho && iteration - lastBalance >= BALANCE_EVERY) {
-      const factor = balanceFactor(primal, dual, rho, rho0);
-      if (factor !== 1) {
-        rho *= factor;
-        for (let i = 0; i < n; i++) U[i] /= factor;
-        lastBalance = iteration;
-      }
+    const step = monitor.step(iteration, primal, dual, objective, rho);
+    if (step.converged) { converged = true; break; }
+    if (step.rescale !== 1) {
+      rho *= step.rescale;
+      for (let i = 0; i < n; i++) U[i] /= step.rescale;
     }
   }
   // λ = −ρμ from the last projection (ρ as it was at that projection).
@@ -153,7 +145,7 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   for (let i = 0; i < A.m; i++) lambda[i] = -muRho * mu[i];
   const W = new Float64Array(n);
   for (let i = 0; i < n; i++) W[i] = rho * U[i];
-  return finish(fn, A, bb, projector, Y, W, rho, lambda, rank, objective, primalHistory, dualHistory, converged, iteration, primal, dual, opts.tol, t0);
+  return finish(fn, A, bb, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0);
 }
 
 function finish(

@@ -18,7 +18,7 @@ import { checkMatrix, checkNumber } from "../util/validate.js";
 import { withTable } from "../util/displayable.js";
 import { projectL1BallInto } from "../problems/l1-ball.js";
 import { singularValueThreshold } from "./prox.js";
-import { type SolverOptions, type SolverResult, balanceFactor, checkIterate, checkSolverOptions, stopMessage } from "./solver-result.js";
+import { IterationMonitor, type SolverOptions, type SolverResult, checkIterate, checkSolverOptions, stopMessage } from "./solver-result.js";
 
 export interface RobustPcaResult extends SolverResult {
   /** X̂, exactly low rank (singular value thresholding output). */
@@ -31,8 +31,6 @@ export interface RobustPcaResult extends SolverResult {
   readonly rho: number;
 }
 
-/** Residual balancing looks at most every this many iterations (as in nuclear-norm.ts). */
-const BALANCE_EVERY = 5;
 
 /** min ‖X‖_* s.t. ‖Y − X‖_{1,1} ≤ radius (Section 6). */
 export function robustPcaRelaxation(Y: Matrix, radius: number, options: SolverOptions = {}): RobustPcaResult {
@@ -48,9 +46,9 @@ export function robustPcaRelaxation(Y: Matrix, radius: number, options: SolverOp
   const top = singularValues(Y)[0] ?? 0;
   let rho = opts.rho ?? 5 / Math.max(top, 1e-300);
   const rho0 = rho;
+  const monitor = new IterationMonitor(opts, rho0);
   const alpha = opts.relaxation;
-  const primalHistory: number[] = [], dualHistory: number[] = [];
-  let primal = Infinity, dual = Infinity, objective = 0, rank = 0, converged = false, iteration = 0, lastBalance = 0;
+  let primal = Infinity, dual = Infinity, objective = 0, rank = 0, converged = false, iteration = 0;
   let yNorm = 0;
   for (let i = 0; i < n; i++) yNorm += y[i] * y[i];
   yNorm = Math.sqrt(yNorm);
@@ -84,16 +82,11 @@ export function robustPcaRelaxation(Y: Matrix, radius: number, options: SolverOp
     // W = ρU is a subgradient of ‖·‖_* at X̂; it vanishes when the ℓ1 constraint is inactive
     // (X̂ = 0), hence the floor 1 (the scale of a nuclear-norm subgradient, invariant under scaling Y).
     dual = (rho * Math.sqrt(ds)) / Math.max(rho * Math.sqrt(uu), 1);
-    if (opts.recordHistory) { primalHistory.push(primal); dualHistory.push(dual); }
-    if (opts.onIteration) opts.onIteration({ iteration, primalResidual: primal, dualResidual: dual, objective, rho });
-    if (primal <= opts.tol && dual <= opts.tol) { converged = true; break; }
-    if (opts.adaptiveRho && iteration - lastBalance >= BALANCE_EVERY) {
-      const factor = balanceFactor(primal, dual, rho, rho0);
-      if (factor !== 1) {
-        rho *= factor;
-        for (let i = 0; i < n; i++) U[i] /= factor;
-        lastBalance = iteration;
-      }
+    const step = monitor.step(iteration, primal, dual, objective, rho);
+    if (step.converged) { converged = true; break; }
+    if (step.rescale !== 1) {
+      rho *= step.rescale;
+      for (let i = 0; i < n; i++) U[i] /= step.rescale;
     }
   }
   if (yNorm === 0 || top === 0) { primal = 0; dual = 0; }
@@ -101,7 +94,7 @@ export function robustPcaRelaxation(Y: Matrix, radius: number, options: SolverOp
   for (let i = 0; i < n; i++) l1 += Math.abs(y[i] - X[i]);
   const result: RobustPcaResult = {
     x: { rows: d1, cols: d2, data: X }, s: { rows: d1, cols: d2, data: S }, rank, l1Distance: l1, rho,
-    iterations: iteration, primalResidual: primalHistory, dualResidual: dualHistory, objective,
+    iterations: iteration, primalResidual: monitor.primalHistory, dualResidual: monitor.dualHistory, objective,
     timeMs: performance.now() - t0, converged, message: stopMessage(fn, converged, iteration, primal, dual, opts.tol),
   };
   return withTable(result, "robust PCA relaxation (Section 6)", (r) => [

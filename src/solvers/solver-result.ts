@@ -103,11 +103,45 @@ const RHO_RANGE = 1e6;
  * Residual balancing (Boyd et al. §3.4.1 with the OSQP rule ρ ← ρ·√(r_primal/r_dual), Stellato et
  * al. 2020): the factor to multiply ρ by (and divide the scaled dual U by), or 1 for no change.
  */
-export function balanceFactor(primal: number, dual: number, rho: number, rho0: number): number {
+function balanceFactor(primal: number, dual: number, rho: number, rho0: number): number {
   if (!(primal > 0 && dual > 0)) return 1;
   const ratio = primal / dual;
   if (ratio <= BALANCE_RATIO && ratio >= 1 / BALANCE_RATIO) return 1;
   const factor = Math.min(Math.max(Math.sqrt(ratio), 1e-2), 1e2);
   const clamped = Math.min(Math.max(rho * factor, rho0 / RHO_RANGE), rho0 * RHO_RANGE) / rho;
   return Math.abs(clamped - 1) < 1e-12 ? 1 : clamped;
+}
+
+/** Residual balancing looks at most every this many iterations (lets the residuals react between changes). */
+const BALANCE_EVERY = 5;
+
+/**
+ * The bookkeeping every ADMM solver here does after an iteration: residual histories, the
+ * onIteration callback, the stopping test, and residual balancing of ρ.
+ */
+export class IterationMonitor {
+  readonly primalHistory: number[] = [];
+  readonly dualHistory: number[] = [];
+  private lastBalance = 0;
+
+  constructor(private readonly opts: CheckedSolverOptions, private readonly rho0: number) {}
+
+  /** Records an iteration; `rescale` is the factor to multiply ρ by and divide the scaled dual by (1: keep). */
+  step(iteration: number, primal: number, dual: number, objective: number, rho: number): { converged: boolean; rescale: number } {
+    const { opts } = this;
+    if (opts.recordHistory) {
+      this.primalHistory.push(primal);
+      this.dualHistory.push(dual);
+    }
+    opts.onIteration?.({ iteration, primalResidual: primal, dualResidual: dual, objective, rho });
+    if (primal <= opts.tol && dual <= opts.tol) return { converged: true, rescale: 1 };
+    if (opts.adaptiveRho && iteration - this.lastBalance >= BALANCE_EVERY) {
+      const factor = balanceFactor(primal, dual, rho, this.rho0);
+      if (factor !== 1) {
+        this.lastBalance = iteration;
+        return { converged: false, rescale: factor };
+      }
+    }
+    return { converged: false, rescale: 1 };
+  }
 }
