@@ -109,9 +109,7 @@ export function recoveryTrial(cell: RecoveryCell, trial: number, seed: number, s
   checkInteger(fn, "seed", seed, 0, 2 ** 32 - 1);
   const truthSeed = checkInteger(fn, "settings.truthSeed", settings?.truthSeed, 0, 2 ** 32 - 1);
   const programs = settings.programs ?? PROGRAMS;
-  const cellSeed = deriveSeed(truthSeed, c.d, c.ensemble === "completion" ? Math.round((c.p as number) * 1e6) : c.m, c.r);
-  const { truth, A } = drawInstance(c, cellSeed, seed);
-  const b = A.apply(truth);
+  const { truth, A, b } = recoveryInstance(cell, seed, truthSeed);
   const solverOptions = { tol: settings.tol ?? 1e-9, maxIter: settings.maxIter, onSingular: "skip" as const };
   const results: Partial<Record<Program, RelaxationResult>> = {};
   for (const program of programs) {
@@ -134,6 +132,18 @@ export function recoveryTrial(cell: RecoveryCell, trial: number, seed: number, s
       timeMs: res.timeMs, normGap, imbalance,
     };
   });
+}
+
+/**
+ * The data of one trial: M♮ from the cell (one per cell and truthSeed, the paper's protocol), the
+ * ensemble from the trial's seed, and b = A(M♮). Benchmarks use it to hand the same instances to a
+ * reference implementation.
+ */
+export function recoveryInstance(cell: RecoveryCell, seed: number, truthSeed: number): { truth: Matrix; A: MeasurementOperator; b: Float64Array } {
+  const c = checkRecoveryCell("recoveryInstance", cell);
+  const cellSeed = deriveSeed(truthSeed, c.d, c.ensemble === "completion" ? Math.round((c.p as number) * 1e6) : c.m, c.r);
+  const { truth, A } = drawInstance(c, cellSeed, seed);
+  return { truth, A, b: A.apply(truth) };
 }
 
 /** M♮ from the cell's seed, the ensemble from the trial's seed. */
