@@ -14,3 +14,4 @@ export * from "./flatness/index.js";
 export * from "./experiments/index.js";
 export * from "./figures/index.js";
 export * from "./display/index.js";
+export * from "./training/index.js";
