@@ -1,83 +1,174 @@
 #!/usr/bin/env node
 /**
- * `flatlab grid SPEC.json [--shard i/N] [--cache DIR] [--workers W] [--out ROWS.json] [--cached-only]`
+ * The `flatlab` command: runs experiment grids (src/experiments) from a terminal or a cluster.
  *
- * Runs a grid spec (src/experiments/grid.ts) from a terminal. With --shard i/N it runs only every
- * N-th job starting at the i-th, so a cluster's array jobs (Slurm job arrays, Kubernetes indexed
- * Jobs) split a full grid; each shard writes its own cache files, so copying the shards' cache
- * folders into one and running with --cached-only assembles the full result.
+ *   flatlab grid SPEC.json [--shard i/N] [--cache DIR] [--workers W] [--out ROWS.json] [--on-error stop|record]
+ *   flatlab merge SPEC.json --cache DIR [--cache DIR ...] [--out ROWS.json]
+ *   (`flatlab grid SPEC.json --cache DIR --cached-only` is the same as merge with one folder)
+ *
+ * `grid --shard i/N` runs only the jobs whose position in (cell, trial) order is ≡ i − 1 (mod N),
+ * so a cluster's array jobs (Slurm job arrays, Kubernetes indexed Jobs) split a full grid; each
+ * shard writes its own cache files. `merge` reads the shards' caches (several --cache folders, or
+ * one folder they were copied into), fails naming the first missing trial if a shard is
+ * incomplete, and writes the full rows (to --out, or to stdout). docs/cluster.md has a Slurm
+ * script. Exit codes: 0 done, 1 failed, 2 bad command line, 130 interrupted (Ctrl-C).
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { runGrid } from "./experiments/run.js";
+import { runGrid, type RunOptions } from "./experiments/run.js";
 import type { GridSpec } from "./experiments/grid.js";
 
-const USAGE = "usage: flatlab grid SPEC.json [--shard i/N] [--cache DIR] [--workers W] [--out ROWS.json] [--cached-only]";
+const USAGE = [
+  "usage: flatlab grid SPEC.json [--shard i/N] [--cache DIR] [--workers W] [--out ROWS.json] [--on-error stop|record]",
+  "       flatlab merge SPEC.json --cache DIR [--cache DIR ...] [--out ROWS.json]",
+].join("\n");
 
+/** A command-line mistake: reported with the usage, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export interface Command {
+  readonly command: "grid" | "merge";
+  readonly specPath: string;
+  readonly shard?: { readonly index: number; readonly count: number };
+  readonly cacheDirs: readonly string[];
+  readonly workers?: number;
+  readonly out?: string;
+  readonly onError?: "stop" | "record";
+}
+
+/** Parses `i/N` with integers 1 ≤ i ≤ N. */
 export function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text);
   const index = m ? Number(m[1]) : NaN, count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) {
-    throw new RangeError(`flatlab grid: --shard must be i/N with 1 ≤ i ≤ N (e.g. 3/16); received ${JSON.stringify(text)}.`);
+  if (!m || count < 1 || index < 1 || index > count || !Number.isSafeInteger(count)) {
+    throw new UsageError(`flatlab grid: --shard must be i/N with integers 1 ≤ i ≤ N (e.g. 3/16); received ${JSON.stringify(text)}.`);
   }
   return { index, count };
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const [command, specPath, ...rest] = argv;
-  if (command !== "grid" || specPath === undefined || specPath.startsWith("--")) {
-    console.error(USAGE);
+/** Parses the arguments after `flatlab`; throws UsageError naming the flag at fault. */
+export function parseArgs(argv: readonly string[]): Command {
+  const [first, specPath, ...rest] = argv;
+  if (first !== "grid" && first !== "merge") throw new UsageError(`flatlab: the command must be "grid" or "merge"; received ${JSON.stringify(first ?? "")}.`);
+  let command: Command["command"] = first;
+  if (specPath === undefined || specPath.startsWith("--")) throw new UsageError(`flatlab ${first}: the first argument must be a spec file (SPEC.json); received ${specPath === undefined ? "nothing" : JSON.stringify(specPath)}.`);
+  const p = `flatlab ${first}`;
+  const cacheDirs: string[] = [];
+  let shard: Command["shard"], workers: number | undefined, out: string | undefined, onError: Command["onError"];
+  for (let i = 0; i < rest.length; i++) {
+    const flag = rest[i];
+    const value = (): string => {
+      const v = rest[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${p}: ${flag} needs a value; received ${v === undefined ? "nothing" : JSON.stringify(v)}.`);
+      return v;
+    };
+    const only = (cmd: string) => {
+      if (first !== cmd) throw new UsageError(`${p}: ${flag} is an option of flatlab ${cmd} only.`);
+    };
+    if (flag === "--cache") cacheDirs.push(value());
+    else if (flag === "--cached-only") {
+      // The first name of merge, kept for scripts that use it: grid --cached-only = merge.
+      only("grid");
+      command = "merge";
+    }
+    else if (flag === "--out") out = value();
+    else if (flag === "--shard") {
+      only("grid");
+      shard = parseShard(value());
+    } else if (flag === "--workers") {
+      only("grid");
+      const text = value(), w = Number(text);
+      if (!/^\d+$/.test(text) || w < 1) throw new UsageError(`${p}: --workers must be a positive integer; received ${JSON.stringify(text)}.`);
+      workers = w;
+    } else if (flag === "--on-error") {
+      only("grid");
+      const v = value();
+      if (v !== "stop" && v !== "record") throw new UsageError(`${p}: --on-error must be "stop" or "record"; received ${JSON.stringify(v)}.`);
+      onError = v;
+    } else throw new UsageError(`${p}: unknown option ${JSON.stringify(flag)}.`);
+  }
+  if (command === "grid" && cacheDirs.length > 1) throw new UsageError(`${p}: --cache must be given once for grid (merge reads several); received ${cacheDirs.length} folders.`);
+  if (shard !== undefined && cacheDirs.length === 0) throw new UsageError(`${p}: --shard needs --cache DIR (a shard's rows are kept in its cache for merge).`);
+  if (command === "merge" && cacheDirs.length === 0) throw new UsageError(`${p}: --cache DIR is required (the folder or folders the shards wrote).`);
+  return { command, specPath, shard, cacheDirs, workers, out, onError };
+}
+
+function readSpec(p: string, path: string): GridSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new Error(`${p}: cannot read the spec ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as GridSpec;
+  } catch (e) {
+    throw new Error(`${p}: the spec ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Runs the command; resolves to the exit code. Progress and messages go to `log` (stderr). */
+export async function main(argv: readonly string[], log: (line: string) => void = (l) => process.stderr.write(l + "\n")): Promise<number> {
+  if (argv.length === 0 || argv.includes("--help") || argv.includes("-h") || argv[0] === "help") {
+    process.stdout.write(USAGE + "\n");
+    return argv.length === 0 ? 2 : 0;
+  }
+  let cmd: Command;
+  try {
+    cmd = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    log(`${e.message}\n${USAGE}`);
     return 2;
   }
-  const opts: { shard?: { index: number; count: number }; cacheDir?: string; workers?: number; out?: string; cachedOnly?: boolean } = {};
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i], value = rest[i + 1];
-    const need = () => {
-      if (value === undefined) throw new RangeError(`flatlab grid: ${flag} needs a value. ${USAGE}`);
-      i++;
-      return value;
-    };
-    if (flag === "--shard") opts.shard = parseShard(need());
-    else if (flag === "--cache") opts.cacheDir = need();
-    else if (flag === "--workers") {
-      const w = Number(need());
-      if (!Number.isInteger(w) || w < 1) throw new RangeError(`flatlab grid: --workers must be a positive integer; received ${JSON.stringify(value)}.`);
-      opts.workers = w;
-    } else if (flag === "--out") opts.out = need();
-    else if (flag === "--cached-only") opts.cachedOnly = true;
-    else throw new RangeError(`flatlab grid: unknown option ${JSON.stringify(flag)}. ${USAGE}`);
-  }
-  let spec: GridSpec;
-  try {
-    spec = JSON.parse(readFileSync(specPath, "utf8")) as GridSpec;
-  } catch (e) {
-    throw new Error(`flatlab grid: cannot read the spec ${specPath}: ${(e as Error).message}`);
-  }
-  let last = 0;
-  const result = await runGrid(spec, {
-    ...opts,
-    onProgress: (p) => {
-      if (p.done === p.total || performance.now() - last > 2000) {
+  const p = `flatlab ${cmd.command}`;
+  const spec = readSpec(p, cmd.specPath);
+  let last = -Infinity;
+  const options: RunOptions = {
+    workers: cmd.workers,
+    shard: cmd.shard,
+    cacheDir: cmd.cacheDirs.length === 0 ? undefined : cmd.cacheDirs,
+    cachedOnly: cmd.command === "merge",
+    onError: cmd.onError,
+    onProgress: (q) => {
+      // A line every 10 s at most (cluster logs stay short), and the last one.
+      if (q.done === q.total || performance.now() - last > 10_000) {
         last = performance.now();
-        process.stderr.write(`flatlab grid: ${p.done}/${p.total} jobs (${p.cached} cached), ${(p.elapsedMs / 1000).toFixed(1)} s\n`);
+        log(`${p}: ${q.done}/${q.total} jobs (${q.cached} cached${q.failed > 0 ? `, ${q.failed} failed` : ""}), ${(q.elapsedMs / 1000).toFixed(1)} s`);
       }
     },
-  });
-  const shard = opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : "";
-  process.stderr.write(`flatlab grid: done${shard}: ${result.computed} computed, ${result.cached} cached, ${result.rows.length} rows in ${(result.elapsedMs / 1000).toFixed(1)} s\n`);
-  if (opts.out !== undefined) {
-    const tmp = `${opts.out}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(result.rows));
-    renameSync(tmp, opts.out);
+  };
+  let result: Awaited<ReturnType<typeof runGrid>>;
+  try {
+    result = await runGrid(spec, options);
+  } catch (e) {
+    if ((e as Error).name === "AbortError") {
+      log((e as Error).message);
+      return 130;
+    }
+    throw e;
   }
-  return 0;
+  const shard = cmd.shard ? ` (shard ${cmd.shard.index}/${cmd.shard.count})` : "";
+  log(`${p}: done${shard}: ${result.computed} computed, ${result.cached} cached, ${result.failed} failed, ${result.rows.length} rows in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+  const text = JSON.stringify(result.rows);
+  if (cmd.out !== undefined) {
+    // Atomic, like the cache: a reader never sees half a file.
+    const tmp = `${cmd.out}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, cmd.out);
+  } else if (cmd.command === "merge") process.stdout.write(text + "\n");
+  return result.failed > 0 ? 1 : 0;
 }
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => {
+      process.exitCode = code;
+    },
     (e: Error) => {
-      console.error(e.message);
-      process.exit(1);
+      console.error(e?.message ?? String(e));
+      process.exitCode = 1;
     },
   );
 }

@@ -1,11 +1,22 @@
-/** A cheap deterministic task for tests of the engine: draws from the trial's seed. */
+/**
+ * A cheap deterministic task for tests of the engine: draws from the trial's seed. Settings (all
+ * optional): `work` uniform draws to spend time, `failOn` an x whose trial 0 throws, `crashOn` an x
+ * whose trial 0 ends its worker thread (in the main thread it throws), `badOn` an x whose trial 0 returns NaN.
+ */
+import { isMainThread } from "node:worker_threads";
 import { createRng } from "../random/rng.js";
 import type { Cell } from "./grid.js";
 
 export function demoTrial(cell: Cell, trial: number, seed: number, settings: Record<string, unknown>) {
-  if (settings.failOn !== undefined && cell.x === settings.failOn && trial === 0) throw new Error(`demo failure at x = ${String(cell.x)}`);
+  const hit = (key: string) => settings[key] !== undefined && cell.x === settings[key] && trial === 0;
+  if (hit("failOn")) throw new Error(`demo failure at x = ${String(cell.x)}`);
+  // In a worker thread process.exit ends only that thread; never end the main process.
+  if (hit("crashOn")) {
+    if (isMainThread) throw new Error("demo crash asked for in the main thread");
+    process.exit(3);
+  }
   const rng = createRng(seed);
   let spin = 0;
   for (let i = 0; i < Number(settings.work ?? 0); i++) spin += rng.uniform();
-  return { value: rng.gaussian() + Number(cell.x ?? 0), spin: spin > -1 ? 1 : 0 };
+  return { value: hit("badOn") ? NaN : rng.gaussian() + Number(cell.x ?? 0), spin: spin > -1 ? 1 : 0 };
 }

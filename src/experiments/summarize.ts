@@ -1,15 +1,37 @@
 /**
  * Per-cell summaries of tidy rows: the mean of a value (the success fraction when the value is
- * 0/1), and how many rows and non-null values went into it. Nulls (a skipped program) are left out
- * of the mean and counted apart, so a skipped cell shows as null, never as 0.
+ * 0/1) with its standard error, and how many rows and non-null values went into it. Nulls (a
+ * skipped program, a recorded failure) are left out of the mean and counted apart, so a skipped
+ * cell shows as null, never as 0.
+ *
+ * Standard error: s/√n with s the sample standard deviation (n − 1 in the denominator); for 0/1
+ * values that is √(p̂(1 − p̂)/(n − 1)). Null for n < 2 and for medians (our choice: no bootstrap).
  */
+import { checkOneOf, fail } from "../util/validate.js";
 import type { Row } from "./cache.js";
 
 /** The grouping fields (as in the rows), then the summary. Grouping values are typed loosely for notebook use. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type SummaryRow = { readonly [field: string]: any } & { readonly mean: number | null; readonly count: number; readonly nulls: number };
+export type SummaryRow = { readonly [field: string]: any } & {
+  readonly mean: number | null;
+  readonly stderr: number | null;
+  /** Rows in the group, and those among them whose value is null or missing. */
+  readonly count: number;
+  readonly nulls: number;
+};
 
+/** Groups rows by the `by` fields (in order of first appearance) and reduces `value` in each group. */
 export function summarize(rows: readonly Row[], by: readonly string[], value: string, reduce: "mean" | "median" = "mean"): SummaryRow[] {
+  const fn = "summarize";
+  if (!Array.isArray(rows)) fail(fn, "rows", "an array of row objects", rows, TypeError);
+  if (!Array.isArray(by) || by.some((b) => typeof b !== "string")) fail(fn, "by", "an array of field names", by, TypeError);
+  if (typeof value !== "string") fail(fn, "value", "a field name", value, TypeError);
+  checkOneOf(fn, "reduce", reduce, ["mean", "median"] as const);
+  // A misspelt field would otherwise make one group of everything, or a column of nulls.
+  if (rows.length > 0) {
+    for (const b of by) if (!rows.some((r) => b in r)) fail(fn, "by", `fields of the rows (${fieldList(rows)})`, b);
+    if (!rows.some((r) => value in r)) fail(fn, "value", `a field of the rows (${fieldList(rows)})`, value);
+  }
   const groups = new Map<string, { key: Row; values: number[]; count: number; nulls: number }>();
   for (const r of rows) {
     const key = Object.fromEntries(by.map((b) => [b, r[b]]));
@@ -17,19 +39,30 @@ export function summarize(rows: readonly Row[], by: readonly string[], value: st
     let g = groups.get(id);
     if (g === undefined) groups.set(id, (g = { key, values: [], count: 0, nulls: 0 }));
     g.count++;
-    const v = r[value];
+    const v = typeof r[value] === "boolean" ? Number(r[value]) : r[value];
     if (typeof v === "number" && Number.isFinite(v)) g.values.push(v);
-    else g.nulls++;
+    else if (v === null || v === undefined) g.nulls++;
+    else fail(fn, `rows[].${value}`, "a finite number, a boolean or null", v);
   }
   return [...groups.values()].map(({ key, values, count, nulls }) => {
-    let mean: number | null = null;
-    if (values.length > 0) {
-      if (reduce === "mean") mean = values.reduce((a, b) => a + b, 0) / values.length;
-      else {
-        const s = values.slice().sort((a, b) => a - b);
-        mean = s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    const n = values.length;
+    let mean: number | null = null, stderr: number | null = null;
+    if (n > 0 && reduce === "mean") {
+      mean = values.reduce((a, b) => a + b, 0) / n;
+      if (n > 1) {
+        let ss = 0;
+        for (const v of values) ss += (v - (mean as number)) ** 2;
+        stderr = Math.sqrt(ss / (n - 1) / n);
       }
+    } else if (n > 0) {
+      const s = values.slice().sort((a, b) => a - b);
+      mean = n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
-    return { ...key, mean, count, nulls };
+    return { ...key, mean, stderr, count, nulls };
   });
+}
+
+function fieldList(rows: readonly Row[]): string {
+  const names = Object.keys(rows[0]);
+  return names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
 }

@@ -1,11 +1,19 @@
 /**
  * Tasks the experiment engine can run, by name. A task is a function
- * `(cell, trial, seed, settings) => row | rows` exported by a module; workers load the module
- * themselves, so only its name crosses the thread boundary. Bump `version` when a task's results
- * change meaning: it is part of every cache key.
+ * `(cell, trial, seed, settings) => row | rows` (or a promise of them) exported by a module; rows
+ * are flat JSON objects (finite numbers, strings, booleans, null). Workers `require` the module
+ * themselves by its absolute path, so only the name, path and export name cross the thread
+ * boundary, and the engine never imports the solvers it runs.
+ *
+ * Adding a task of the library: one line in the table below (module file next to this one, export
+ * name, version). Adding one of your own, e.g. from a notebook:
+ *   registerTask("my-task", require.resolve("./my-task.js"), "myTrial");
+ * (a compiled .js file, or a .ts file when the engine itself runs under tsx). The CLI knows only
+ * the tasks of this table. Bump a task's version when its rows change meaning: the version is part
+ * of every cache key, so old entries are then recomputed rather than reused.
  */
-import { join } from "node:path";
-import { fail } from "../util/validate.js";
+import { isAbsolute, join } from "node:path";
+import { checkInteger, fail } from "../util/validate.js";
 import type { Row } from "./cache.js";
 import type { Cell } from "./grid.js";
 
@@ -18,11 +26,12 @@ export interface TaskEntry {
   readonly version: number;
 }
 
+// Under tsx (tests) this file is src/experiments/tasks.ts and the modules are .ts; compiled, dist/….js.
 const ext = __filename.endsWith(".ts") ? ".ts" : ".js";
 const builtIn = (file: string, exportName: string, version: number): TaskEntry => ({ module: join(__dirname, file + ext), exportName, version });
 
 const registry = new Map<string, TaskEntry>([
-  // Section 8: one draw, flat and plain programs (src/experiments/recovery.ts).
+  // Section 8: one draw, flat and plain programs, for every ensemble (src/experiments/recovery.ts).
   ["recovery", builtIn("recovery", "recoveryTrial", 1)],
   // Section 6 (ours): robust PCA recovery.
   ["robust-pca", builtIn("extensions", "robustPcaTrial", 1)],
@@ -32,22 +41,76 @@ const registry = new Map<string, TaskEntry>([
   ["demo", builtIn("demo", "demoTrial", 1)],
 ]);
 
-/** Registers a task of your own (a module exporting `exportName`), e.g. from a notebook folder. */
+/**
+ * Registers a task (or replaces one): `module` is an absolute path that `require` can load in a
+ * worker thread, `exportName` the function it exports.
+ */
 export function registerTask(name: string, module: string, exportName = "default", version = 1): void {
+  const fn = "registerTask";
+  if (typeof name !== "string" || name === "") fail(fn, "name", "a non-empty string", name, TypeError);
+  if (typeof module !== "string" || !isAbsolute(module)) fail(fn, "module", "an absolute path (workers require the module by path; use require.resolve)", module, typeof module === "string" ? RangeError : TypeError);
+  if (typeof exportName !== "string" || exportName === "") fail(fn, "exportName", "a non-empty string", exportName, TypeError);
+  checkInteger(fn, "version", version, 0);
+  try {
+    require.resolve(module);
+  } catch {
+    fail(fn, "module", "a module that exists", module);
+  }
   registry.set(name, { module, exportName, version });
+}
+
+/** Names of the registered tasks. */
+export function taskNames(): string[] {
+  return [...registry.keys()];
 }
 
 export function taskEntry(fn: string, name: string): TaskEntry {
   const entry = registry.get(name);
-  if (entry === undefined) fail(fn, "spec.task", `one of ${[...registry.keys()].map((k) => JSON.stringify(k)).join(", ")} (or a task added with registerTask)`, name);
+  if (entry === undefined) fail(fn, "spec.task", `one of ${taskNames().map((k) => JSON.stringify(k)).join(", ")} (or a task added with registerTask)`, name);
   return entry;
 }
 
 /** Loads a task function (in a worker or the main thread). */
 export function loadTask(entry: TaskEntry): TaskFunction {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(entry.module) as Record<string, unknown>;
+  let mod: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(entry.module) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`loadTask: cannot load ${entry.module}: ${(e as Error)?.message ?? String(e)}`);
+  }
   const f = mod[entry.exportName];
   if (typeof f !== "function") throw new TypeError(`loadTask: ${entry.module} must export a function ${entry.exportName}; found ${typeof f}.`);
   return f as TaskFunction;
+}
+
+/**
+ * Checks what a task returned and makes it plain JSON rows: an object or an array of objects whose
+ * fields are finite numbers, strings, booleans, null, or arrays/objects of those. NaN and ±Infinity
+ * are errors naming the field (JSON would turn them into null, so a fresh run and a cached one
+ * would disagree); undefined fields are dropped, as in the cache.
+ */
+export function normalizeRows(out: unknown): Row[] {
+  const rows = Array.isArray(out) ? out : [out];
+  rows.forEach((r, i) => {
+    if (typeof r !== "object" || r === null || Array.isArray(r)) {
+      throw new TypeError(`the task must return a row object or an array of row objects; rows[${i}] is ${r === null ? "null" : Array.isArray(r) ? "an array" : typeof r}`);
+    }
+    checkRowValue(r, `rows[${i}]`);
+  });
+  return JSON.parse(JSON.stringify(rows)) as Row[];
+}
+
+function checkRowValue(v: unknown, where: string): void {
+  if (v === null || v === undefined || typeof v === "string" || typeof v === "boolean") return;
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new RangeError(`${where} must be a finite number or null; received ${v}`);
+    return;
+  }
+  if (Array.isArray(v)) return v.forEach((x, i) => checkRowValue(x, `${where}[${i}]`));
+  if (typeof v === "object" && !ArrayBuffer.isView(v)) {
+    for (const [k, x] of Object.entries(v)) checkRowValue(x, `${where}.${k}`);
+    return;
+  }
+  throw new TypeError(`${where} must be JSON data (a number, string, boolean, null, array or object); received ${ArrayBuffer.isView(v) ? `a ${v.constructor.name}` : typeof v}`);
 }
