@@ -4,3 +4,4 @@ export { runGrid, type RunOptions, type RunProgress, type RunResult } from "./ru
 export { registerTask, taskNames, type TaskFunction } from "./tasks.js";
 export { summarize, type SummaryRow } from "./summarize.js";
 export { recoveryTrial, checkRecoveryCell, ENSEMBLES, PROGRAMS, SUCCESS_TOL, type Ensemble, type Program, type RecoveryCell, type RecoveryRow, type RecoverySettings } from "./recovery.js";
+export { memo, type MemoResult } from "./memo.js";
