@@ -9,8 +9,7 @@
  * flat solution min Σ D_ll²|x_l|^{2−2/k} s.t. Ax = b [D] on the SAME data, so depths are compared
  * draw by draw. Success: ‖x̂ − x♮‖ < 1e-6.
  */
-import { frobeniusNorm, sub } from "../linalg/matrix.js";
-import { norm2 } from "../linalg/matrix.js";
+import { frobeniusNorm, norm2, sub } from "../linalg/matrix.js";
 import { hadamardProblem } from "../problems/hadamard.js";
 import { robustPcaProblem } from "../problems/robust-pca.js";
 import { robustPcaRelaxation } from "../solvers/robust-pca.js";
@@ -19,7 +18,7 @@ import { checkInteger } from "../util/validate.js";
 import type { Cell } from "./grid.js";
 import { SUCCESS_TOL } from "./recovery.js";
 
-export function robustPcaTrial(cell: Cell, trial: number, seed: number, settings: Record<string, unknown>) {
+export function robustPcaTrial(cell: Cell, _trial: number, seed: number, settings: Record<string, unknown>) {
   const fn = "robustPcaTrial";
   const d = checkInteger(fn, "cell.d", cell.d, 1), r = checkInteger(fn, "cell.r", cell.r, 1, d), l = checkInteger(fn, "cell.l", cell.l, 0, d);
   const inst = robustPcaProblem.generate({ d1: d, d2: d, r, l, seed });
@@ -31,7 +30,7 @@ export function robustPcaTrial(cell: Cell, trial: number, seed: number, settings
   };
 }
 
-export function depthTrial(cell: Cell, trial: number, seed: number, settings: Record<string, unknown>) {
+export function depthTrial(cell: Cell, _trial: number, seed: number, settings: Record<string, unknown>) {
   const fn = "depthTrial";
   const d = checkInteger(fn, "cell.d", cell.d, 1), r = checkInteger(fn, "cell.r", cell.r, 1, d), m = checkInteger(fn, "cell.m", cell.m, 1);
   const depths = (settings.depths as number[] | undefined) ?? [2, 3, 4];

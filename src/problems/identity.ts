@@ -5,7 +5,6 @@
  * (eq. (13)) at every point; D1 = D2 = I. Norm-minimal, flat and balanced coincide (Lemma 2.2).
  * Ground truth: rank r, unit Frobenius norm, our choice [NF] (truth.ts), from deriveSeed(seed, 0).
  */
-import { deriveSeed } from "../random/rng.js";
 import { checkCommon, checkObservations, factorizedProblem, type FactorizedInstance } from "./factorized.js";
 import { identityOperator } from "./operators.js";
 import { lowRankTruth } from "./truth.js";

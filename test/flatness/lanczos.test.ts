@@ -14,7 +14,6 @@ before(async () => {
 
 const spectrum = [10, 8, 6.5, -9, -7, ...Array.from({ length: 35 }, (_, i) => -3 + (6 * i) / 34)];
 const A = withSpectrum(spectrum, 41);
-const sorted = spectrum.slice().sort((a, b) => a - b);
 
 test("lanczos finds the top, bottom and largest-magnitude eigenvalues of a known spectrum, with small residuals", () => {
   const cases = [
