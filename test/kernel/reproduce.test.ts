@@ -38,6 +38,7 @@ test("a passing notebook runs in quick mode and yields its notebook, figure file
   assert.match(readFileSync(join(out, "figures", "passing-1.svg"), "utf8"), /^<svg/);
   assert.deepEqual([...readFileSync(join(out, "figures", "passing-1.png")).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
   assert.match(readFileSync(join(out, "index.html"), "utf8"), /<img src="figures\/passing-1\.svg"/);
+  assert.match(r.stdout, /^notebooks: 1 passed, 0 failed$/m);
 });
 
 test("a failing notebook makes the command exit non-zero naming the notebook, the cell and the error", (t) => {
@@ -49,6 +50,7 @@ test("a failing notebook makes the command exit non-zero naming the notebook, th
   assert.match(r.stderr, /at cell \[2\], line 3/);
   assert.ok(existsSync(join(out, "failed", "failing.ipynb")), "the partly executed notebook is kept for inspection");
   assert.ok(!existsSync(join(out, "notebooks", "failing.ipynb")), "a failed run is not written as a result");
+  assert.match(r.stdout, /^notebooks: 0 passed, 1 failed$/m);
 });
 
 test("a notebook that does not exist is an error naming it", () => {
