@@ -66,3 +66,27 @@ function fieldList(rows: readonly Row[]): string {
   const names = Object.keys(rows[0]);
   return names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
 }
+
+/** The panel names of the two programs in Figure 3 style maps. */
+export const PROGRAM_LABELS: Readonly<Record<string, string>> = { flat: "flat (relaxation (20))", plain: "plain nuclear norm" };
+
+/**
+ * Figure 3 rows from recovery trials: per (x, y, program) the success rate, the trials and the
+ * successes, with the program named for the map's panels.
+ */
+export function successRates(rows: readonly Row[], x: string, y: string): SummaryRow[] {
+  return summarize(rows, [x, y, "program"], "success").map((s) => ({
+    [x]: s[x], [y]: s[y], program: PROGRAM_LABELS[String(s.program)] ?? String(s.program),
+    success: s.mean, trials: s.count, successes: Math.round((s.mean ?? 0) * s.count),
+    mean: s.mean, stderr: s.stderr, count: s.count, nulls: s.nulls,
+  }));
+}
+
+/** Flat against plain over the cells of `successRates` rows: mean success rates and the largest difference in one cell. */
+export function compareSuccess(rates: readonly SummaryRow[], x: string, y: string): { flat: number; plain: number; maxDifference: number; cells: number } {
+  const flat = rates.filter((r) => r.program === PROGRAM_LABELS.flat), plain = rates.filter((r) => r.program === PROGRAM_LABELS.plain);
+  if (flat.length === 0 || flat.length !== plain.length) fail("compareSuccess", "rates", "successRates rows with both programs in every cell", `${flat.length} flat and ${plain.length} plain cells`);
+  const mean = (xs: readonly SummaryRow[]) => xs.reduce((a, r) => a + (r.success ?? 0), 0) / xs.length;
+  const maxDifference = Math.max(...flat.map((f) => Math.abs((f.success ?? 0) - (plain.find((p) => p[x] === f[x] && p[y] === f[y])?.success ?? 0))));
+  return { flat: mean(flat), plain: mean(plain), maxDifference, cells: flat.length };
+}

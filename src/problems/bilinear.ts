@@ -9,7 +9,7 @@
 import type { Matrix } from "../linalg/matrix.js";
 import { deriveSeed } from "../random/rng.js";
 import { checkInteger } from "../util/validate.js";
-import { checkCommon, checkCount, checkObservations, factorizedProblem, type FactorizedInstance } from "./factorized.js";
+import { type FactorizedOptions, checkCommon, checkCount, checkObservations, factorizedProblem, type FactorizedInstance } from "./factorized.js";
 import { bilinearOperator, sampleBilinearOperator } from "./operators.js";
 import { matrixToJSON, readMatrix } from "./json.js";
 import { lowRankTruth } from "./truth.js";
@@ -23,14 +23,8 @@ export interface BilinearInstance extends FactorizedInstance {
   readonly bRows: Matrix;
 }
 
-export interface BilinearOptions {
-  readonly d1: number;
-  readonly d2: number;
-  readonly r: number;
+export interface BilinearOptions extends FactorizedOptions {
   readonly m: number;
-  readonly k?: number;
-  readonly seed: number;
-  readonly lossScale?: number;
 }
 
 export const bilinearProblem = factorizedProblem<BilinearInstance, BilinearOptions>({

@@ -9,7 +9,7 @@
  */
 import { deriveSeed } from "../random/rng.js";
 import { fail } from "../util/validate.js";
-import { checkCommon, checkCount, checkObservations, factorizedProblem, type FactorizedInstance } from "./factorized.js";
+import { type FactorizedOptions, checkCommon, checkCount, checkObservations, factorizedProblem, type FactorizedInstance } from "./factorized.js";
 import { checkProbability, completionOperator, sampleCompletionOperator } from "./operators.js";
 import { readIndices, readNumber } from "./json.js";
 import { lowRankTruth } from "./truth.js";
@@ -24,15 +24,9 @@ export interface CompletionInstance extends FactorizedInstance {
   readonly colIndex: Int32Array;
 }
 
-export interface CompletionOptions {
-  readonly d1: number;
-  readonly d2: number;
-  readonly r: number;
+export interface CompletionOptions extends FactorizedOptions {
   /** Bernoulli probability, in (0, 1]. */
   readonly p: number;
-  readonly k?: number;
-  readonly seed: number;
-  readonly lossScale?: number;
 }
 
 export const completionProblem = factorizedProblem<CompletionInstance, CompletionOptions>({

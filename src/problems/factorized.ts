@@ -159,7 +159,22 @@ export function factorizedProblem<I extends FactorizedInstance, O>(spec: Factori
 }
 
 /** Shared checks of the generator options: d1, d2 ≥ 1, r ∈ [1, min(d1, d2)], k ≥ r, seed, κ > 0. */
-export function checkCommon(fn: string, o: { d1: unknown; d2: unknown; r: unknown; k?: unknown; seed: unknown; truthSeed?: unknown; lossScale?: unknown }) {
+/** The generator options every [L, R] problem shares (identity, sensing, bilinear, completion). */
+export interface FactorizedOptions {
+  readonly d1: number;
+  readonly d2: number;
+  /** Rank of M♮, in [1, min(d1, d2)]. */
+  readonly r: number;
+  /** Width of the factors (default r). */
+  readonly k?: number;
+  readonly seed: number;
+  /** Seed of M♮ alone (default deriveSeed(seed, 0)): trials of one grid cell share it (Section 8). */
+  readonly truthSeed?: number;
+  /** κ in f = κ‖A(LRᵀ) − b‖² (default 1/m, the paper's; 1 for the identity map, Section 1.4 [I]). */
+  readonly lossScale?: number;
+}
+
+export function checkCommon(fn: string, o: FactorizedOptions) {
   if (typeof o !== "object" || o === null) fail(fn, "options", "an object", o, TypeError);
   const d1 = checkInteger(fn, "d1", o.d1, 1), d2 = checkInteger(fn, "d2", o.d2, 1);
   const r = checkInteger(fn, "r", o.r, 1, Math.min(d1, d2));

@@ -5,7 +5,7 @@
  * (eq. (13)) at every point; D1 = D2 = I. Norm-minimal, flat and balanced coincide (Lemma 2.2).
  * Ground truth: rank r, unit Frobenius norm, our choice [NF] (truth.ts), from deriveSeed(seed, 0).
  */
-import { checkCommon, checkObservations, factorizedProblem, type FactorizedInstance } from "./factorized.js";
+import { type FactorizedOptions, checkCommon, checkObservations, factorizedProblem, type FactorizedInstance } from "./factorized.js";
 import { identityOperator } from "./operators.js";
 import { lowRankTruth } from "./truth.js";
 
@@ -13,16 +13,7 @@ export interface IdentityInstance extends FactorizedInstance {
   readonly problem: "identity";
 }
 
-export interface IdentityOptions {
-  readonly d1: number;
-  readonly d2: number;
-  readonly r: number;
-  readonly k?: number;
-  readonly seed: number;
-  /** Seed of M♮ alone (default deriveSeed(seed, 0)): trials of one grid cell share it (Section 8). */
-  readonly truthSeed?: number;
-  /** κ in f = κ‖LRᵀ − M♮‖² (default 1, Section 1.4 [I]). */
-  readonly lossScale?: number;
+export interface IdentityOptions extends FactorizedOptions {
 }
 
 export const identityProblem = factorizedProblem<IdentityInstance, IdentityOptions>({

@@ -12,7 +12,7 @@ export {
 } from "./rescaling.js";
 export { projectL1Ball, type L1Projection } from "./l1-ball.js";
 export { type Problem, type TfLoss } from "./problem.js";
-export { factorizedProblem, type FactorizedInstance, type FactorizedSpec } from "./factorized.js";
+export { factorizedProblem, type FactorizedInstance, type FactorizedOptions, type FactorizedSpec } from "./factorized.js";
 export { identityProblem, type IdentityInstance, type IdentityOptions } from "./identity.js";
 export { sensingProblem, type SensingInstance, type SensingOptions } from "./sensing.js";
 export { bilinearProblem, type BilinearInstance, type BilinearOptions } from "./bilinear.js";

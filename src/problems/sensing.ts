@@ -8,7 +8,7 @@
 import type { Matrix } from "../linalg/matrix.js";
 import { deriveSeed } from "../random/rng.js";
 import { checkInteger } from "../util/validate.js";
-import { checkCommon, checkCount, checkObservations, factorizedProblem, type FactorizedInstance } from "./factorized.js";
+import { type FactorizedOptions, checkCommon, checkCount, checkObservations, factorizedProblem, type FactorizedInstance } from "./factorized.js";
 import { gaussianOperator, sampleGaussianOperator } from "./operators.js";
 import { matrixToJSON, readMatrix } from "./json.js";
 import { lowRankTruth } from "./truth.js";
@@ -20,19 +20,8 @@ export interface SensingInstance extends FactorizedInstance {
   readonly rows: Matrix;
 }
 
-export interface SensingOptions {
-  readonly d1: number;
-  readonly d2: number;
-  /** Rank of M♮, in [1, min(d1, d2)]. */
-  readonly r: number;
+export interface SensingOptions extends FactorizedOptions {
   readonly m: number;
-  /** Width of the factors (default r). */
-  readonly k?: number;
-  readonly seed: number;
-  /** Seed of M♮ alone (default deriveSeed(seed, 0)): trials of one grid cell share it (Section 8). */
-  readonly truthSeed?: number;
-  /** κ in f = κ‖A(LRᵀ) − b‖² (default 1/m, the paper's). */
-  readonly lossScale?: number;
 }
 
 export const sensingProblem = factorizedProblem<SensingInstance, SensingOptions>({

@@ -91,9 +91,7 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
       method = "pseudo-inverse";
       const { values, vectors } = eigh(gram as Matrix, { symmetryTol: 1e-8 });
       const Q = vectors.data;
-      const top = Math.max(Math.abs(values[0]), Math.abs(values[m - 1]));
-      const keep: number[] = [];
-      for (let k = 0; k < m; k++) if (values[k] > m * 1e-13 * top) keep.push(k);
+      const keep = positiveEigenvalues(values);
       gramRank = keep.length;
       solveGram = (r) => {
         const mu = new Float64Array(m);
@@ -170,12 +168,10 @@ function overdeterminedProjector(fn: string, A: MeasurementOperator, b: Float64A
       const col = A.adjoint(A.apply(asMatrix(e))).data;
       for (let i = 0; i < n; i++) N.data[i * n + j] = col[i];
     }
-    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) N.data[i * n + j] = N.data[j * n + i] = 0.5 * (N.data[i * n + j] + N.data[j * n + i]);
   }
+  // eigh symmetrizes N (built column by column, symmetric up to rounding).
   const { values, vectors } = eigh(N, { symmetryTol: 1e-8 });
-  const top = Math.max(Math.abs(values[0]), Math.abs(values[n - 1]));
-  const keep: number[] = [];
-  for (let k = 0; k < n; k++) if (values[k] > n * 1e-13 * top) keep.push(k);
+  const keep = positiveEigenvalues(values);
   // N⁺ = V₊ diag(1/λ₊) V₊ᵀ, formed once (n×n).
   const Np = new Float64Array(n * n), V = vectors.data;
   for (const k of keep) {
@@ -202,6 +198,15 @@ function overdeterminedProjector(fn: string, A: MeasurementOperator, b: Float64A
   };
   checkConsistency(fn, A, b, project, `A*A rank ${keep.length} of ${n}, pseudo-inverse of A*A`);
   return { m, method: "pseudo-inverse", gramRank: keep.length, solveGram, project };
+}
+
+/** Indices of the eigenvalues a pseudo-inverse keeps: above size·1e-13 times the largest magnitude. */
+function positiveEigenvalues(values: Float64Array): number[] {
+  const n = values.length;
+  const top = Math.max(Math.abs(values[0]), Math.abs(values[n - 1]));
+  const keep: number[] = [];
+  for (let k = 0; k < n; k++) if (values[k] > n * 1e-13 * top) keep.push(k);
+  return keep;
 }
 
 /**

@@ -21,7 +21,7 @@
  */
 import { type Matrix } from "../linalg/matrix.js";
 import { singularValues } from "../linalg/svd.js";
-import { eigh } from "../linalg/eigh.js";
+import { eigvalsh } from "../linalg/eigh.js";
 import type { MeasurementOperator } from "../problems/operator.js";
 import { checkFinite, checkMatrix, fail } from "../util/validate.js";
 import { withTable } from "../util/displayable.js";
@@ -186,7 +186,7 @@ function largestSingularValue(data: Float64Array, d1: number, d2: number, symmet
   if (symmetric) {
     const s = Float64Array.from(data);
     symmetrize(s, d1);
-    const v = eigh({ rows: d1, cols: d1, data: s }).values;
+    const v = eigvalsh({ rows: d1, cols: d1, data: s });
     return v.length === 0 ? 0 : Math.max(Math.abs(v[0]), Math.abs(v[v.length - 1]));
   }
   const s = singularValues({ rows: d1, cols: d2, data });

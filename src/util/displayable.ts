@@ -53,27 +53,24 @@ export function tableBundle(title: string, header: readonly string[], rows: read
  * `rows` is computed lazily from the object each time it is shown.
  */
 export function withTable<T extends object>(result: T, title: string, rows: (r: T) => readonly (readonly [string, Cell])[]): T {
-  const bundle = () => tableBundle(title, ["quantity", "value"], rows(result));
-  Object.defineProperty(result, JUPYTER_DISPLAY, { value: bundle, enumerable: false });
-  Object.defineProperty(result, INSPECT, { value: () => bundle()["text/plain"], enumerable: false });
-  return result;
+  return attachDisplay(result, () => tableBundle(title, ["quantity", "value"], rows(result)));
+}
+
+/** Non-enumerable display and inspect methods from one bundle function (the object stays JSON-ready). */
+function attachDisplay<T extends object>(obj: T, bundle: () => MimeBundle): T & Displayable {
+  Object.defineProperty(obj, JUPYTER_DISPLAY, { value: bundle, enumerable: false });
+  Object.defineProperty(obj, INSPECT, { value: () => bundle()["text/plain"], enumerable: false });
+  return obj as T & Displayable;
 }
 
 /** A table that displays itself (text/plain and text/html); `rows` stays readable as data. */
 export function table(title: string, header: readonly string[], rows: readonly (readonly Cell[])[]): Displayable & { readonly title: string; readonly header: readonly string[]; readonly rows: readonly (readonly Cell[])[] } {
-  const bundle = () => tableBundle(title, header, rows);
-  const out = { title, header, rows };
-  Object.defineProperty(out, JUPYTER_DISPLAY, { value: bundle, enumerable: false });
-  Object.defineProperty(out, INSPECT, { value: () => bundle()["text/plain"], enumerable: false });
-  return out as typeof out & Displayable;
+  return attachDisplay({ title, header, rows }, () => tableBundle(title, header, rows));
 }
 
 /** Markdown text that displays itself (a notebook's closing statements, with computed numbers). */
 export function markdown(text: string): Displayable & { readonly text: string } {
-  const out = { text };
-  Object.defineProperty(out, JUPYTER_DISPLAY, { value: () => ({ "text/markdown": text, "text/plain": text }), enumerable: false });
-  Object.defineProperty(out, INSPECT, { value: () => text, enumerable: false });
-  return out as typeof out & Displayable;
+  return attachDisplay({ text }, () => ({ "text/markdown": text, "text/plain": text }));
 }
 
 /**

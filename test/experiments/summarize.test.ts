@@ -40,3 +40,18 @@ test("summarize rejects misspelt fields and values that are not numbers", () => 
   assert.throws(() => summarize(rows, ["d"], "success", "mode" as "mean"), /summarize: reduce must be one of "mean", "median"/);
   assert.deepEqual(summarize([], ["d"], "success"), []);
 });
+
+test("successRates gives Figure 3 rows per cell and program, and compareSuccess compares the programs", async () => {
+  const { successRates, compareSuccess, PROGRAM_LABELS } = await import("../../src/experiments/summarize.js");
+  const rows = [
+    { d: 5, m: 10, program: "flat", success: 1 }, { d: 5, m: 10, program: "plain", success: 0 },
+    { d: 5, m: 10, program: "flat", success: 1 }, { d: 5, m: 10, program: "plain", success: 1 },
+    { d: 5, m: 20, program: "flat", success: 0 }, { d: 5, m: 20, program: "plain", success: 0 },
+  ];
+  const rates = successRates(rows, "d", "m");
+  assert.deepEqual(rates.map((r) => [r.m, r.program, r.success, r.trials, r.successes]), [
+    [10, PROGRAM_LABELS.flat, 1, 2, 2], [10, PROGRAM_LABELS.plain, 0.5, 2, 1], [20, PROGRAM_LABELS.flat, 0, 1, 0], [20, PROGRAM_LABELS.plain, 0, 1, 0],
+  ]);
+  assert.deepEqual(compareSuccess(rates, "d", "m"), { flat: 0.5, plain: 0.25, maxDifference: 0.5, cells: 2 });
+  assert.throws(() => compareSuccess(rates.slice(0, 1), "d", "m"), /compareSuccess: rates must be successRates rows with both programs/);
+});
