@@ -145,7 +145,7 @@ function bidiagonalQr(m: number, n: number, s: Float64Array, e: Float64Array, ut
   const wantu = wantVectors, wantv = wantVectors;
   let p = n;
   const pp = p - 1;
-  let iter = 0, totalIter = 0;
+  let totalIter = 0;
   const maxTotal = 75 * n + 100;
   while (p > 0) {
     let k: number;
@@ -241,7 +241,6 @@ function bidiagonalQr(m: number, n: number, s: Float64Array, e: Float64Array, ut
         if (wantu && j < m - 1) rotate(ut, j * m, (j + 1) * m, m, cs, sn);
       }
       e[p - 2] = f;
-      iter++;
     } else {
       // Converged: make s[k] nonnegative, then bubble it into descending order.
       if (s[k] <= 0) {
@@ -257,7 +256,6 @@ function bidiagonalQr(m: number, n: number, s: Float64Array, e: Float64Array, ut
         if (wantu && k < m - 1) swap(ut, k * m, (k + 1) * m, m);
         k++;
       }
-      iter = 0;
       p--;
     }
   }
