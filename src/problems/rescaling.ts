@@ -18,6 +18,7 @@
  */
 import { type Matrix, matmul, matmulNT, matmulTN, transpose, zeros, scale, shapeOf } from "../linalg/matrix.js";
 import { sqrtmPsd } from "../linalg/sqrtm.js";
+import { blockMoments, transformBlocks } from "../kernels/index.js";
 import { checkMatrix, checkNumber, fail } from "../util/validate.js";
 import type { MeasurementOperator } from "./operator.js";
 import {
@@ -57,22 +58,8 @@ export function secondMoments(A: MeasurementOperator): SecondMoments {
   const { d1, d2, m } = A;
   switch (A.kind) {
     case "gaussian": {
-      const R = (A as GaussianOperator).rows.data;
-      // Stacking A_1; …; A_m vertically is the same row-major buffer read as (m·d1)×d2.
-      const right = matmulTN({ rows: m * d1, cols: d2, data: R }, { rows: m * d1, cols: d2, data: R });
-      const left = new Float64Array(d1 * d1);
-      for (let i = 0; i < m; i++) {
-        const o = i * d1 * d2;
-        for (let p = 0; p < d1; p++) {
-          for (let q = 0; q <= p; q++) {
-            let s = 0;
-            for (let j = 0; j < d2; j++) s += R[o + p * d2 + j] * R[o + q * d2 + j];
-            left[p * d1 + q] += s;
-          }
-        }
-      }
-      for (let p = 0; p < d1; p++) for (let q = 0; q < p; q++) left[q * d1 + p] = left[p * d1 + q];
-      return { left: { rows: d1, cols: d1, data: left }, right };
+      const { left, right } = blockMoments((A as GaussianOperator).rows.data, m, d1, d2);
+      return { left: { rows: d1, cols: d1, data: left }, right: { rows: d2, cols: d2, data: right } };
     }
     case "bilinear": {
       const { a, b } = A as BilinearOperator;
@@ -134,13 +121,7 @@ export function rescaledOperator(A: MeasurementOperator, D1inv: Matrix, D2inv: M
     case "gaussian": {
       // Rows of B: vec(Pᵀ A_i Qᵀ), computed once.
       const R = (A as GaussianOperator).rows.data, n = d1 * d2;
-      const Pt = transpose(P), Qt = transpose(Q);
-      const out = new Float64Array(m * n);
-      for (let i = 0; i < m; i++) {
-        const Ai: Matrix = { rows: d1, cols: d2, data: R.subarray(i * n, (i + 1) * n) };
-        out.set(matmul(matmul(Pt, Ai), Qt).data, i * n);
-      }
-      return gaussianOperator(d1, d2, { rows: m, cols: n, data: out });
+      return gaussianOperator(d1, d2, { rows: m, cols: n, data: transformBlocks(R, m, d1, d2, transpose(P).data, transpose(Q).data) });
     }
     case "bilinear": {
       // Pᵀ a bᵀ Qᵀ = (Pᵀ a)(Q b)ᵀ: rows a_iᵀ P and b_iᵀ Qᵀ.

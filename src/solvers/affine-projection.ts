@@ -11,11 +11,10 @@
  * measurements than the dimension, or repeated measurements) falls back to an eigenvalue
  * pseudo-inverse; in every case b must lie in the range of A, which is checked once.
  */
-import { type Matrix, matmulTN } from "../linalg/matrix.js";
-import { choleskyKernel, choleskySolveKernel } from "../linalg/cholesky.js";
+import type { Matrix } from "../linalg/matrix.js";
 import { eigh } from "../linalg/eigh.js";
 import type { MeasurementOperator } from "../problems/operator.js";
-import { gemvRows, gemvTransRows } from "./dense-kernels.js";
+import { Float64Arena, gramOfColumns } from "../kernels/index.js";
 
 /** Relative residual ‖A(P(0)) − b‖/‖b‖ above which b is declared outside the range of A. */
 export const INCONSISTENCY_TOL = 1e-8;
@@ -45,26 +44,42 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
   const dense = denseRows(A);
   if (m > n && structuredGramDiagonal(A) === undefined) return overdeterminedProjector(fn, A, b, dense);
   // A Gram matrix known to be diagonal (completion masks, the identity map) is never formed: for
-  // d = 50 at p = 1 it would be 2500×2500 (50 MB) to read off its diagonal.
+  // d = 50 at p = 1 it would be 2500×2500 (50 MB) to read off its diagonal. Any other lives in a
+  // kernel arena (src/kernels), factored there in place, beside the rows of a Gaussian operator
+  // (whose Gram matrix is computed right there), so that every projection runs in the SIMD kernels.
   const knownDiagonal = structuredGramDiagonal(A);
-  const gram = knownDiagonal === undefined ? A.gram() : undefined;
-  if (gram !== undefined && (gram.rows !== m || gram.cols !== m)) {
-    throw new RangeError(`${fn}: A.gram() must have shape [${m}, ${m}]; received [${gram.rows}, ${gram.cols}].`);
+  let G: Float64Array | undefined, arena: Float64Arena | undefined, rows: Float64Array | undefined;
+  let fillGram = (): void => {};
+  if (knownDiagonal === undefined) {
+    arena = new Float64Arena(m * m + m + (dense !== undefined ? m * n + 2 * n : 0));
+    const gram = arena.alloc(m * m);
+    if (dense !== undefined) {
+      const denseRows = arena.alloc(m * n, dense), k = arena.kernels;
+      fillGram = () => k.syrk(denseRows.byteOffset, m, n, gram.byteOffset);
+      rows = denseRows;
+    } else {
+      const g = A.gram();
+      if (g.rows !== m || g.cols !== m) throw new RangeError(`${fn}: A.gram() must have shape [${m}, ${m}]; received [${g.rows}, ${g.cols}].`);
+      fillGram = () => gram.set(g.data);
+    }
+    fillGram();
+    G = gram;
   }
   const diagonal = knownDiagonal ?? new Float64Array(m);
   let maxDiag = 0, offDiagonal = false;
   for (let i = 0; i < m; i++) {
-    if (gram !== undefined) diagonal[i] = gram.data[i * m + i];
+    if (G !== undefined) diagonal[i] = G[i * m + i];
     const gii = diagonal[i];
     if (!Number.isFinite(gii)) throw new RangeError(`${fn}: A.gram() must be finite; received ${gii} at diagonal entry ${i}.`);
     maxDiag = Math.max(maxDiag, gii);
-    if (gram !== undefined && !offDiagonal) for (let j = 0; j < m; j++) if (j !== i && gram.data[i * m + j] !== 0) { offDiagonal = true; break; }
+    if (G !== undefined && !offDiagonal) for (let j = 0; j < m; j++) if (j !== i && G[i * m + j] !== 0) { offDiagonal = true; break; }
   }
   if (!(maxDiag > 0)) throw new RangeError(`${fn}: A must be a nonzero map; received a Gram matrix with zero diagonal.`);
 
   let solveGram: (r: Float64Array) => Float64Array;
   let method: AffineProjector["method"];
   let gramRank = m;
+  let denseProject: AffineProjector["project"] | undefined;
   if (!offDiagonal) {
     // Diagonal Gram: entries at or below m·eps·max are unobserved coordinates (A_i = 0).
     method = "diagonal";
@@ -74,22 +89,32 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
     for (let i = 0; i < m; i++) if (diagonal[i] > cut) { inv[i] = 1 / diagonal[i]; gramRank++; }
     solveGram = (r) => { const mu = new Float64Array(m); for (let i = 0; i < m; i++) mu[i] = inv[i] * r[i]; return mu; };
   } else {
-    const G = (gram as Matrix).data;
-    const L = new Float64Array(m * m);
-    const failedPivot = choleskyKernel(m, G, L);
+    const L = G as Float64Array, k = (arena as Float64Arena).kernels, work = (arena as Float64Arena).alloc(m);
+    const failedPivot = k.cholesky(L.byteOffset, m);
     // Cholesky succeeding on a nearly singular Gram matrix would amplify rounding by its condition
     // number; a tiny pivot ratio sends it to the pseudo-inverse, which drops the null directions.
     let minPivot = Infinity, maxPivot = 0;
     if (failedPivot < 0) for (let i = 0; i < m; i++) { const p = L[i * m + i]; minPivot = Math.min(minPivot, p); maxPivot = Math.max(maxPivot, p); }
     if (failedPivot < 0 && minPivot > 1e-7 * maxPivot) {
       method = "cholesky";
-      // Two triangular solves per call. Tried: L⁻¹ formed once and applied as two triangular
-      // matrix-vector products, 0.057 vs 0.136 ms per call at m = 290, but forming L⁻¹ took 13 ms,
-      // as much as the ~130 iterations of a solve save.
-      solveGram = (r) => { const mu = Float64Array.from(r); choleskySolveKernel(m, 1, L, mu); return mu; };
+      const solveInPlace = () => { k.solveLower(L.byteOffset, m, work.byteOffset); k.solveLowerT(L.byteOffset, m, work.byteOffset); };
+      solveGram = (r) => { work.set(r); solveInPlace(); return work.slice(); };
+      if (rows !== undefined) {
+        const R = rows, x = (arena as Float64Arena).alloc(n), correction = (arena as Float64Arena).alloc(n);
+        denseProject = (z, out) => {
+          x.set(z.data);
+          k.gemv(R.byteOffset, m, n, x.byteOffset, work.byteOffset);
+          for (let i = 0; i < m; i++) work[i] -= b[i];
+          solveInPlace();
+          k.gemvT(R.byteOffset, m, n, work.byteOffset, correction.byteOffset);
+          for (let i = 0; i < n; i++) out[i] = x[i] - correction[i];
+          return work.slice();
+        };
+      }
     } else {
       method = "pseudo-inverse";
-      const { values, vectors } = eigh(gram as Matrix, { symmetryTol: 1e-8 });
+      fillGram(); // the failed factorization overwrote it
+      const { values, vectors } = eigh({ rows: m, cols: m, data: L }, { symmetryTol: 1e-8 });
       const Q = vectors.data;
       const keep = positiveEigenvalues(values);
       gramRank = keep.length;
@@ -106,27 +131,15 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
     }
   }
 
-  const r = new Float64Array(m), correction = new Float64Array(n);
-  const project: AffineProjector["project"] = dense !== undefined
-    ? (z: Matrix, out: Float64Array): Float64Array => {
-      // Gaussian rows: the 4-row kernels of dense-kernels.ts (measured 2.8× faster than the operator's loops).
-      gemvRows(dense, m, n, z.data, r);
-      for (let i = 0; i < m; i++) r[i] -= b[i];
-      const mu = solveGram(r);
-      gemvTransRows(dense, m, n, mu, correction);
-      const Z = z.data;
-      for (let i = 0; i < n; i++) out[i] = Z[i] - correction[i];
-      return mu;
-    }
-    : (z: Matrix, out: Float64Array): Float64Array => {
-      const res = A.apply(z);
-      for (let i = 0; i < m; i++) res[i] -= b[i];
-      const mu = solveGram(res);
-      const corr = A.adjoint(mu).data;
-      const Z = z.data;
-      for (let i = 0; i < n; i++) out[i] = Z[i] - corr[i];
-      return mu;
-    };
+  const project: AffineProjector["project"] = denseProject ?? ((z: Matrix, out: Float64Array): Float64Array => {
+    const res = A.apply(z);
+    for (let i = 0; i < m; i++) res[i] -= b[i];
+    const mu = solveGram(res);
+    const corr = A.adjoint(mu).data;
+    const Z = z.data;
+    for (let i = 0; i < n; i++) out[i] = Z[i] - corr[i];
+    return mu;
+  });
 
   checkConsistency(fn, A, b, project, `Gram rank ${gramRank} of ${m}, ${method}`);
   return { m, method, gramRank, solveGram, project };
@@ -158,7 +171,7 @@ function overdeterminedProjector(fn: string, A: MeasurementOperator, b: Float64A
   const m = A.m, n = A.d1 * A.d2;
   const asMatrix = (data: Float64Array): Matrix => ({ rows: A.d1, cols: A.d2, data });
   let N: Matrix;
-  if (dense !== undefined) N = matmulTN({ rows: m, cols: n, data: dense }, { rows: m, cols: n, data: dense });
+  if (dense !== undefined) N = { rows: n, cols: n, data: gramOfColumns(dense, m, n) };
   else {
     N = { rows: n, cols: n, data: new Float64Array(n * n) };
     const e = new Float64Array(n);
