@@ -2,6 +2,9 @@
  * Float64 decompositions: time and accuracy of flatlab's kernels against NumPy/LAPACK
  * (bench/ref/linalg_ref.py, run in a child process, one OpenBLAS thread) and against ml-matrix.
  *
+ * gemv, gemvT, gram: y = R x, x = Rᵀ y and R Rᵀ for a Gaussian m×n R in the SIMD kernels (src/kernels)
+ * against NumPy's R @ x, R.T @ y, R @ R.T.
+ *
  * Run: node --import tsx bench/linalg.bench.ts [quick]   (quick: fewer repetitions, Cholesky up to 500)
  * Times are medians over repetitions after a warm-up; "ratio" is flatlab time / NumPy time. The
  * machine is shared, so expect ±20% between runs. Code compiled by tsc to CommonJS (what tslab
@@ -19,9 +22,10 @@ import { cholesky, choleskySolve } from "../src/linalg/cholesky.js";
 import { qr } from "../src/linalg/qr.js";
 import { solve } from "../src/linalg/lu.js";
 import { createRng } from "../src/random/rng.js";
+import { Float64Arena } from "../src/kernels/index.js";
 
 const quick = process.argv.includes("quick");
-type Op = "svd" | "svdvals" | "eigh" | "eigvalsh" | "cholesky" | "cho_solve" | "qr" | "solve";
+type Op = "svd" | "svdvals" | "eigh" | "eigvalsh" | "cholesky" | "cho_solve" | "qr" | "solve" | "gemv" | "gemvT" | "gram";
 /** An n×n case, or rows×cols where cols is given (tall-skinny QR, as Hutch++ sketches are). */
 interface Case { op: Op; n: number; cols?: number; reps: number }
 
@@ -36,6 +40,8 @@ const cases: Case[] = [
   ...[200].map((n) => ({ op: "solve" as const, n, reps: repsFor(n) })),
   ...(quick ? [200, 500] : [200, 500, 1000, 2000]).map((n) => ({ op: "cholesky" as const, n, reps: n >= 1000 ? 3 : repsFor(n) })),
   { op: "cho_solve", n: quick ? 500 : 2000, reps: 20 },
+  // The SIMD kernels of src/kernels on the Gaussian projection's shapes: m×n rows at d = 30 and d = 50.
+  ...(["gemv", "gemvT", "gram"] as const).flatMap((op) => [{ op, n: 290, cols: 900, reps: op === "gram" ? 20 : 200 }, { op, n: 2000, cols: 2500, reps: op === "gram" ? 3 : 50 }]),
 ];
 
 function repsFor(n: number): number {
@@ -121,10 +127,14 @@ function measure(c: Case): Row {
       return { op: c.op, n: c.n, ours: time(c.reps, () => eigvalsh(a)), acc: "" };
     case "cholesky": {
       const l = cholesky(a);
+      // The solvers factor Gram matrices with the SIMD kernel (src/kernels) instead: timed alongside.
+      const arena = new Float64Arena(c.n * c.n), work = arena.alloc(c.n * c.n);
+      const simd = time(c.reps, () => { work.set(a.data); arena.kernels.cholesky(work.byteOffset, c.n); });
       return {
         op: c.op, n: c.n, ours: time(c.reps, () => cholesky(a)),
         acc: c.n > 500 ? "" : `rec ${rel(matmulNT(l, l), a).toExponential(1)}`,
         ml: c.n > 1000 ? undefined : time(Math.min(c.reps, 3), () => new CholeskyDecomposition(ml)),
+        alt: `SIMD kernel (copy included) ${fmt(simd)} ms`,
       };
     }
     case "cho_solve": {
@@ -139,6 +149,14 @@ function measure(c: Case): Row {
     case "solve": {
       const b = new Float64Array(c.n).fill(1);
       return { op: c.op, n: c.n, ours: time(c.reps, () => solve(a, b)), acc: "" };
+    }
+    case "gemv": case "gemvT": case "gram": {
+      const m = c.n, n = c.cols ?? c.n;
+      const arena = new Float64Arena(m * n + m * m + 2 * n + 2 * m), k = arena.kernels;
+      const R = arena.alloc(m * n, a.data).byteOffset, x = arena.alloc(n).fill(1).byteOffset, y = arena.alloc(m).fill(1).byteOffset;
+      const out = arena.alloc(Math.max(m * m, n)).byteOffset;
+      const run = c.op === "gemv" ? () => k.gemv(R, m, n, x, out) : c.op === "gemvT" ? () => k.gemvT(R, m, n, y, out) : () => k.syrk(R, m, n, out);
+      return { op: c.op, n: `${m}×${n}`, ours: time(c.reps, run), acc: "" };
     }
   }
 }

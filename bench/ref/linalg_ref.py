@@ -6,6 +6,7 @@ The bench script sets OPENBLAS_NUM_THREADS=1 so that LAPACK runs on one core, li
 cho_solve times scipy.linalg.cho_solve with a precomputed factor (one right-hand side).
 Matrices: standard Gaussian (svd, qr; n×cols where cols is given), G + Gᵀ (eigh, eigvalsh), GᵀG + n·I
 (cholesky), seed 0.
+gemv, gemvT, gram: R @ x, R.T @ y, R @ R.T for a Gaussian R (n×cols), ones for x and y.
 """
 import json
 import sys
@@ -52,6 +53,9 @@ def run(op, a):
     if op == "cho_solve":
         scipy.linalg.cho_solve(*a)
         return 0.0
+    if op in ("gemv", "gemvT", "gram"):
+        run_timed(op, a)
+        return 0.0
     raise ValueError(op)
 
 
@@ -90,6 +94,12 @@ def run_timed(op, a):
         np.linalg.solve(a, np.ones(a.shape[0]))
     elif op == "cho_solve":
         scipy.linalg.cho_solve(*a)
+    elif op == "gemv":
+        a @ np.ones(a.shape[1])
+    elif op == "gemvT":
+        a.T @ np.ones(a.shape[0])
+    elif op == "gram":
+        a @ a.T
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@
 import { type Matrix, matmul, matmulNT, matmulTN, zeros } from "../linalg/matrix.js";
 import { createRng } from "../random/rng.js";
 import { gramOfRows } from "../kernels/index.js";
-import { checkFinite, checkInteger, checkMatrix, fail } from "../util/validate.js";
+import { checkFinite, checkInteger, checkMatrix, checkVector, fail } from "../util/validate.js";
 import type { MeasurementOperator } from "./operator.js";
 
 export interface GaussianOperator extends MeasurementOperator {
@@ -296,14 +296,6 @@ export function checkProbability(fn: string, arg: string, p: unknown): number {
 }
 
 /** A finite vector of the expected length (arrays or typed arrays). */
-export function checkVector(fn: string, arg: string, y: unknown, length: number): ArrayLike<number> {
-  const v = y as ArrayLike<number>;
-  if (typeof y !== "object" || y === null || typeof v.length !== "number") fail(fn, arg, `a vector of length ${length}`, y, TypeError);
-  if (v.length !== length) fail(fn, `${arg}.length`, `${length}`, v.length);
-  checkFinite(fn, arg, v);
-  return v;
-}
-
 function checkEnsemble(fn: string, o: EnsembleOptions): EnsembleOptions {
   if (typeof o !== "object" || o === null) fail(fn, "options", "an object {d1, d2, m, seed}", o, TypeError);
   return {

@@ -19,11 +19,11 @@
 import { type Matrix, matmul, matmulNT, matmulTN, transpose, zeros, scale, shapeOf } from "../linalg/matrix.js";
 import { sqrtmPsd } from "../linalg/sqrtm.js";
 import { blockMoments, transformBlocks } from "../kernels/index.js";
-import { checkMatrix, checkNumber, fail } from "../util/validate.js";
+import { checkMatrix, checkNumber, checkVector, fail } from "../util/validate.js";
 import type { MeasurementOperator } from "./operator.js";
 import {
   type BilinearOperator, type CompletionOperator, type GaussianOperator, type QuadraticOperator,
-  bilinearOperator, checkVector, completionOperator, gaussianOperator, quadraticOperator,
+  bilinearOperator, completionOperator, gaussianOperator, quadraticOperator,
 } from "./operators.js";
 
 export interface SecondMoments {

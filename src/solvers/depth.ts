@@ -17,7 +17,7 @@ import type { MeasurementOperator } from "../problems/operator.js";
 import { checkInteger, checkMatrix, fail } from "../util/validate.js";
 import { withTable } from "../util/displayable.js";
 import { affineProjector } from "./affine-projection.js";
-import { checkVector } from "./nuclear-norm.js";
+import { checkVector } from "../util/validate.js";
 import { proxPowerScalar } from "./prox.js";
 import { IterationMonitor, type SolverOptions, type SolverResult, checkIterate, checkSolverOptions, stopMessage } from "./solver-result.js";
 
@@ -47,7 +47,7 @@ export function depthFlatSolution(A: Matrix, b: ArrayLike<number>, k: number, D?
   const t0 = performance.now();
   checkMatrix(fn, "A", A);
   const { rows: m, cols: d } = A;
-  const bb = checkVector(fn, "b", b, m);
+  const bb = Float64Array.from(checkVector(fn, "b", b, m));
   checkInteger(fn, "k", k, 2);
   const q = 2 - 2 / k;
   const w = weightsFrom(fn, A, D);

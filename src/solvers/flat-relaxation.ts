@@ -19,9 +19,9 @@ import { type Matrix, identity, matmul } from "../linalg/matrix.js";
 import { eigh } from "../linalg/eigh.js";
 import type { MeasurementOperator } from "../problems/operator.js";
 import { rescaledOperator, rescalingMatrices } from "../problems/rescaling.js";
-import { checkMatrix, checkNumber, checkOneOf } from "../util/validate.js";
+import { checkMatrix, checkNumber, checkOneOf, checkVector } from "../util/validate.js";
 import { withTable } from "../util/displayable.js";
-import { type NuclearNormMinOptions, type NuclearNormMinResult, checkOperator, checkVector, nuclearNormMinNamed } from "./nuclear-norm.js";
+import { type NuclearNormMinOptions, type NuclearNormMinResult, checkOperator, nuclearNormMinNamed } from "./nuclear-norm.js";
 import type { SolverResult } from "./solver-result.js";
 
 export interface RelaxationOptions extends NuclearNormMinOptions {

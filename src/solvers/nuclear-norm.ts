@@ -23,7 +23,7 @@ import { type Matrix } from "../linalg/matrix.js";
 import { singularValues } from "../linalg/svd.js";
 import { eigvalsh } from "../linalg/eigh.js";
 import type { MeasurementOperator } from "../problems/operator.js";
-import { checkFinite, checkMatrix, fail } from "../util/validate.js";
+import { checkMatrix, checkVector, fail } from "../util/validate.js";
 import { withTable } from "../util/displayable.js";
 import { type AffineProjector, affineProjector } from "./affine-projection.js";
 import { singularValueThreshold, symmetricThreshold } from "./prox.js";
@@ -70,7 +70,7 @@ export function nuclearNormMin(A: MeasurementOperator, b: ArrayLike<number>, opt
 export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: ArrayLike<number>, options: NuclearNormMinOptions = {}): NuclearNormMinResult {
   const t0 = performance.now();
   checkOperator(fn, A);
-  const bb = checkVector(fn, "b", b, A.m);
+  const bb = Float64Array.from(checkVector(fn, "b", b, A.m));
   const opts = checkSolverOptions(fn, options);
   const { d1, d2, symmetric } = A;
   const n = d1 * d2;
@@ -207,12 +207,5 @@ export function checkOperator(fn: string, A: MeasurementOperator): void {
   if (A.symmetric && A.d1 !== A.d2) throw new RangeError(`${fn}: a symmetric operator must act on square matrices; received d1 = ${A.d1}, d2 = ${A.d2}.`);
 }
 
-export function checkVector(fn: string, arg: string, v: ArrayLike<number>, length: number): Float64Array {
-  if (typeof v !== "object" || v === null || typeof (v as ArrayLike<number>).length !== "number") fail(fn, arg, `an array of ${length} numbers`, v, TypeError);
-  if (v.length !== length) throw new RangeError(`${fn}: ${arg} must have length ${length}; received length ${v.length}.`);
-  const out = Float64Array.from(v);
-  checkFinite(fn, arg, out);
-  return out;
-}
 
 

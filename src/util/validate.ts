@@ -17,6 +17,15 @@ export function fail(fn: string, arg: string, expected: string, value: unknown, 
   throw new Err(`${fn}: ${arg} must be ${expected}; received ${show(value)}.`);
 }
 
+/** A finite numeric vector of the given length (any ArrayLike; returned as is, not copied). */
+export function checkVector(fn: string, arg: string, value: unknown, length: number): ArrayLike<number> {
+  const v = value as ArrayLike<number>;
+  if (typeof value !== "object" || value === null || typeof v.length !== "number") fail(fn, arg, `a vector of length ${length}`, value, TypeError);
+  if (v.length !== length) fail(fn, `${arg}.length`, `${length}`, v.length);
+  checkFinite(fn, arg, v);
+  return v;
+}
+
 export function checkInteger(fn: string, arg: string, value: unknown, min: number, max = Infinity): number {
   if (typeof value !== "number" || !Number.isInteger(value)) {
     fail(fn, arg, max === Infinity ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`, value, typeof value === "number" ? RangeError : TypeError);

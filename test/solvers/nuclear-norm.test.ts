@@ -130,7 +130,7 @@ test("nuclearNormMin rejects a negative or zero tol, a wrong b length, non-finit
   const b = new Float64Array(8).fill(1);
   assert.throws(() => nuclearNormMin(A, b, { tol: -1e-9 }), /nuclearNormMin: options\.tol must be a finite number > 0; received -1e-9\./);
   assert.throws(() => nuclearNormMin(A, b, { tol: 0 }), /options\.tol must be a finite number > 0; received 0\./);
-  assert.throws(() => nuclearNormMin(A, b.slice(0, 7)), /nuclearNormMin: b must have length 8; received length 7\./);
+  assert.throws(() => nuclearNormMin(A, b.slice(0, 7)), /nuclearNormMin: b.length must be 8; received 7\./);
   assert.throws(() => nuclearNormMin(A, [1, 2, 3, 4, 5, 6, 7, NaN]), /nuclearNormMin: b must be finite; received NaN at index 7\./);
   assert.throws(() => nuclearNormMin(A, b, { x0: { rows: 5, cols: 4, data: new Float64Array(20) } }), /options\.x0 must have shape \[4, 5\]; received \[5, 4\]/);
   assert.throws(() => nuclearNormMin({} as MeasurementOperator, b), TypeError);

@@ -78,7 +78,7 @@ test("depthFlatSolution with k = 3 (q = 4/3) does not recover it: the flat solut
 test("depthFlatSolution rejects k < 2, bad D and inconsistent systems", () => {
   const { A, b } = sparseProblem(5, 8, 2, 1);
   assert.throws(() => depthFlatSolution(A, b, 1), /depthFlatSolution: k must be an integer ≥ 2; received 1\./);
-  assert.throws(() => depthFlatSolution(A, b, 2, [1, 2, 3]), /depthFlatSolution: D must have length 8; received length 3\./);
+  assert.throws(() => depthFlatSolution(A, b, 2, [1, 2, 3]), /depthFlatSolution: D.length must be 8; received 3\./);
   assert.throws(() => depthFlatSolution(A, b, 2, new Float64Array(8)), /D\[0\]\[0\] must be nonzero/);
   const dup: Matrix = { rows: 2, cols: 3, data: Float64Array.from([1, 2, 3, 1, 2, 3]) };
   assert.throws(() => depthFlatSolution(dup, [1, 2], 2), /b must lie in the range of A/);
