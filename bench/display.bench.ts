@@ -2,7 +2,7 @@
  * Display layer costs: building specs, rendering SVG in Node (vega, renderer "none"), PNG through
  * resvg, and the self-contained HTML export, for the figures the notebooks draw.
  *
- * Run: node --import tsx bench/display.bench.ts [quick]
+ * Run (after npm run build): node --import tsx bench/display.bench.ts [quick]
  * Times are medians over repetitions after a warm-up. No outside reference renders Vega-Lite on
  * these machines (no vl-convert, no matplotlib in Debian's Python), so the side-by-side ratio is
  * between the two resvg font set-ups figure.ts can use: DejaVu files only (what it does when
@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
-import { figure, save } from "../src/display/index.js";
-import { type VegaLiteSpec, densityPlot, linePlot, recoveryMap, scatterPlot } from "../src/figures/index.js";
+import { figure, save } from "../dist/display/index.js";
+import { type VegaLiteSpec, densityPlot, linePlot, recoveryMap, scatterPlot } from "../dist/figures/index.js";
 
 const quick = process.argv.includes("quick");
 const reps = quick ? 3 : 10;

@@ -11,17 +11,17 @@
  * (REFERENCE_PY below, Debian's /usr/bin/python3, one BLAS thread), i.e. what a hand-derived HVP
  * costs; the lead adds the library's own float64 closed-form column once the problems land.
  *
- * Run: node --import tsx bench/flatness.bench.ts [quick]   (quick: fewer repetitions, no exact trace)
+ * Run (after npm run build): node --import tsx bench/flatness.bench.ts [quick]   (quick: fewer repetitions, no exact trace)
  * Times are medians after a warm-up; the machine is shared, expect ±20 % between runs.
  */
 import { execFileSync } from "node:child_process";
 import * as tf from "@tensorflow/tfjs";
-import { BACKEND_NAMES, selectBackend } from "../src/tf/backend.js";
-import { hessianOperator } from "../src/flatness/hessian.js";
-import { hessianTrace } from "../src/flatness/trace.js";
-import { hutchinson } from "../src/flatness/hutchinson.js";
-import { createRng } from "../src/random/rng.js";
-import { sensingProblem } from "../src/problems/sensing.js";
+import { BACKEND_NAMES, selectBackend } from "../dist/tf/backend.js";
+import { hessianOperator } from "../dist/flatness/hessian.js";
+import { hessianTrace } from "../dist/flatness/trace.js";
+import { hutchinson } from "../dist/flatness/hutchinson.js";
+import { createRng } from "../dist/random/rng.js";
+import { sensingProblem } from "../dist/problems/sensing.js";
 
 const quick = process.argv.includes("quick");
 const d = 30, k = 10, m = 600, r = 3;

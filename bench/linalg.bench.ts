@@ -2,30 +2,32 @@
  * Float64 decompositions: time and accuracy of flatlab's kernels against NumPy/LAPACK
  * (bench/ref/linalg_ref.py, run in a child process, one OpenBLAS thread) and against ml-matrix.
  *
+ * eigh_above: eighAbove (the pairs above a threshold) against scipy.linalg.eigh(subset_by_value, driver
+ * "evr"), on a Gram matrix with 3 large eigenvalues.
  * gemv, gemvT, gram: y = R x, x = Rᵀ y and R Rᵀ for a Gaussian m×n R in the SIMD kernels (src/kernels)
  * against NumPy's R @ x, R.T @ y, R @ R.T.
  *
- * Run: node --import tsx bench/linalg.bench.ts [quick]   (quick: fewer repetitions, Cholesky up to 500)
+ * Run (after npm run build): node --import tsx bench/linalg.bench.ts [quick]   (quick: fewer repetitions, Cholesky up to 500)
  * Times are medians over repetitions after a warm-up; "ratio" is flatlab time / NumPy time. The
- * machine is shared, so expect ±20% between runs. Code compiled by tsc to CommonJS (what tslab
- * loads) ran the SVD kernel 10-30% faster than this tsx run in separate measurements.
+ * machine is shared, so expect ±20% between runs. The library is imported from dist/ (compiled by
+ * tsc, what tslab loads; `npm run bench` builds it first).
  * cho_solve: one solve with a precomputed factor (scipy.linalg.cho_solve on the Python side).
  * Accuracy: ‖A − UΣVᵀ‖_F/‖A‖_F (svd), ‖A − VΛVᵀ‖_F/‖A‖_F (eigh), ‖LLᵀ − A‖_F/‖A‖_F (cholesky),
  * and ‖QᵀQ − I‖_F for the orthogonal factors.
  */
 import { execFileSync } from "node:child_process";
 import { Matrix as MlMatrix, SingularValueDecomposition, EigenvalueDecomposition, CholeskyDecomposition } from "ml-matrix";
-import { type Matrix, diag, frobeniusNorm, identity, matmul, matmulNT, matmulTN, sub } from "../src/linalg/matrix.js";
-import { svd, singularValues } from "../src/linalg/svd.js";
-import { eigh, eigvalsh } from "../src/linalg/eigh.js";
-import { cholesky, choleskySolve } from "../src/linalg/cholesky.js";
-import { qr } from "../src/linalg/qr.js";
-import { solve } from "../src/linalg/lu.js";
-import { createRng } from "../src/random/rng.js";
-import { Float64Arena } from "../src/kernels/index.js";
+import { type Matrix, diag, frobeniusNorm, identity, matmul, matmulNT, matmulTN, sub } from "../dist/linalg/matrix.js";
+import { svd, singularValues } from "../dist/linalg/svd.js";
+import { eigh, eighAbove, eigvalsh } from "../dist/linalg/eigh.js";
+import { cholesky, choleskySolve } from "../dist/linalg/cholesky.js";
+import { qr } from "../dist/linalg/qr.js";
+import { solve } from "../dist/linalg/lu.js";
+import { createRng } from "../dist/random/rng.js";
+import { Float64Arena } from "../dist/kernels/index.js";
 
 const quick = process.argv.includes("quick");
-type Op = "svd" | "svdvals" | "eigh" | "eigvalsh" | "cholesky" | "cho_solve" | "qr" | "solve" | "gemv" | "gemvT" | "gram";
+type Op = "svd" | "svdvals" | "eigh" | "eigh_above" | "eigvalsh" | "cholesky" | "cho_solve" | "qr" | "solve" | "gemv" | "gemvT" | "gram";
 /** An n×n case, or rows×cols where cols is given (tall-skinny QR, as Hutch++ sketches are). */
 interface Case { op: Op; n: number; cols?: number; reps: number }
 
@@ -35,6 +37,7 @@ const cases: Case[] = [
   ...small.map((n) => ({ op: "svdvals" as const, n, reps: repsFor(n) })),
   ...small.map((n) => ({ op: "eigh" as const, n, reps: repsFor(n) })),
   ...small.map((n) => ({ op: "eigvalsh" as const, n, reps: repsFor(n) })),
+  ...small.map((n) => ({ op: "eigh_above" as const, n, reps: repsFor(n) })),
   ...[50, 200].map((n) => ({ op: "qr" as const, n, reps: repsFor(n) })),
   { op: "qr", n: 2500, cols: 30, reps: 20 },
   ...[200].map((n) => ({ op: "solve" as const, n, reps: repsFor(n) })),
@@ -55,6 +58,7 @@ function gaussian(n: number, seed: number): Matrix {
 function make(op: Op, n: number, cols = n): Matrix {
   if (cols !== n) return { rows: n, cols, data: createRng(n + cols).gaussians(n * cols) };
   const g = gaussian(n, n);
+  if (op === "eigh_above") return aboveCase(n);
   if (op === "eigh" || op === "eigvalsh") {
     const a: Matrix = { rows: n, cols: n, data: new Float64Array(n * n) };
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a.data[i * n + j] = g.data[i * n + j] + g.data[j * n + i];
@@ -66,6 +70,21 @@ function make(op: Op, n: number, cols = n): Matrix {
     return a;
   }
   return g;
+}
+
+/**
+ * eigh_above: the eigenpairs above a threshold of a Gram matrix zᵀz with z = rank 3 + 1e-2 noise,
+ * as the solvers' thresholding meets them: the 3 large eigenvalues are selected (threshold 1).
+ */
+function aboveCase(n: number): Matrix {
+  const rng = createRng(100 + n), a = rng.gaussians(n * 3), b = rng.gaussians(n * 3), noise = rng.gaussians(n * n);
+  const z = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    let s = 1e-2 * noise[i * n + j];
+    for (let k = 0; k < 3; k++) s += a[i * 3 + k] * b[j * 3 + k];
+    z[i * n + j] = s;
+  }
+  return matmulTN({ rows: n, cols: n, data: z }, { rows: n, cols: n, data: z });
 }
 
 function median(xs: number[]): number {
@@ -125,6 +144,10 @@ function measure(c: Case): Row {
     }
     case "eigvalsh":
       return { op: c.op, n: c.n, ours: time(c.reps, () => eigvalsh(a)), acc: "" };
+    case "eigh_above": {
+      const r = eighAbove(a, 1);
+      return { op: c.op, n: c.n, ours: time(c.reps, () => eighAbove(a, 1)), acc: `${r.count} pairs` };
+    }
     case "cholesky": {
       const l = cholesky(a);
       // The solvers factor Gram matrices with the SIMD kernel (src/kernels) instead: timed alongside.

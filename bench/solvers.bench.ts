@@ -5,20 +5,20 @@
  * passed as JSON), and the ratio flatlab/NumPy (goal ≤ 1.0). Then the peak RSS of a d = 50,
  * m = 2000 Gaussian solve (goal < 500 MB).
  *
- * Run: node --import tsx bench/solvers.bench.ts [quick]   (quick: 1 repetition, no memory case)
+ * Run (after npm run build): node --import tsx bench/solvers.bench.ts [quick]   (quick: 1 repetition, no memory case)
  * ms/iter is the whole solve time (setup included: Gram matrix, Cholesky, rescaling) / iterations.
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Matrix, frobeniusNorm, matmulNT, scale, sub } from "../src/linalg/matrix.js";
-import { createRng } from "../src/random/rng.js";
-import { sampleGaussianOperator } from "../src/problems/index.js";
-import { flatRelaxation, plainRelaxation, type RelaxationResult } from "../src/solvers/flat-relaxation.js";
-import { runGrid } from "../src/experiments/run.js";
-import { gridJobs } from "../src/experiments/grid.js";
-import { recoveryInstance, type RecoveryCell } from "../src/experiments/recovery.js";
+import { type Matrix, frobeniusNorm, matmulNT, scale, sub } from "../dist/linalg/matrix.js";
+import { createRng } from "../dist/random/rng.js";
+import { sampleGaussianOperator } from "../dist/problems/index.js";
+import { flatRelaxation, plainRelaxation, type RelaxationResult } from "../dist/solvers/flat-relaxation.js";
+import { runGrid } from "../dist/experiments/run.js";
+import { gridJobs } from "../dist/experiments/grid.js";
+import { recoveryInstance, type RecoveryCell } from "../dist/experiments/recovery.js";
 
 const quick = process.argv.includes("quick");
 const reps = quick ? 1 : 5;

@@ -17,6 +17,10 @@ import scipy.linalg
 
 
 def make(op, n, cols, rng):
+    if op == "eigh_above":
+        # As bench/linalg.bench.ts: z = rank 3 + 1e-2 noise, a = zᵀz (other random numbers, same law).
+        z = rng.standard_normal((n, 3)) @ rng.standard_normal((3, n)) + 1e-2 * rng.standard_normal((n, n))
+        return z.T @ z
     g = rng.standard_normal((n, cols))
     if op in ("eigh", "eigvalsh"):
         return g + g.T
@@ -53,7 +57,7 @@ def run(op, a):
     if op == "cho_solve":
         scipy.linalg.cho_solve(*a)
         return 0.0
-    if op in ("gemv", "gemvT", "gram"):
+    if op in ("gemv", "gemvT", "gram", "eigh_above"):
         run_timed(op, a)
         return 0.0
     raise ValueError(op)
@@ -94,6 +98,8 @@ def run_timed(op, a):
         np.linalg.solve(a, np.ones(a.shape[0]))
     elif op == "cho_solve":
         scipy.linalg.cho_solve(*a)
+    elif op == "eigh_above":
+        scipy.linalg.eigh(a, subset_by_value=(1.0, np.inf), driver="evr", check_finite=False)
     elif op == "gemv":
         a @ np.ones(a.shape[1])
     elif op == "gemvT":

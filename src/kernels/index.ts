@@ -24,6 +24,7 @@ export interface Kernels {
   syrkTAdd(R: number, m: number, n: number, out: number): void;
   gemmNT(A: number, B: number, C: number, p: number, q: number, r: number, lower: number): void;
   cholesky(A: number, m: number): number;
+  tridiagonalize(V: number, n: number, d: number, e: number, h: number): void;
   solveLower(L: number, m: number, x: number): void;
   solveLowerT(L: number, m: number, x: number): void;
 }

@@ -332,6 +332,101 @@
       (br $lpi)))
     (i32.const -1))
 
+;; Householder reduction of a symmetric n×n V (lower triangle) to tridiagonal form, without
+  ;; accumulating Q: the EISPACK tred2 reduction of src/linalg/eigh.ts step for step (see there),
+  ;; its row loops as the dot and axpy kernels. On exit d has the diagonal of T on V's diagonal
+  ;; (read by the caller), e[1..n-1] the subdiagonal, h[s] the reflector norms, V the reflectors.
+  (func (export "tridiagonalize") (param $V i32) (param $n i32) (param $d i32) (param $e i32) (param $h i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $ns i32) (local $rowj i32) (local $p i32)
+    (local $scale f64) (local $hv f64) (local $f f64) (local $g f64) (local $hh f64)
+    (local.set $ns (i32.shl (local.get $n) (i32.const 3)))
+    ;; d = row n-1
+    (memory.copy (local.get $d) (i32.add (local.get $V) (i32.mul (i32.sub (local.get $n) (i32.const 1)) (local.get $ns))) (local.get $ns))
+    (local.set $i (i32.sub (local.get $n) (i32.const 1)))
+    (block $bi (loop $li
+      (br_if $bi (i32.lt_s (local.get $i) (i32.const 1)))
+      (local.set $scale (f64.const 0))
+      (local.set $hv (f64.const 0))
+      (local.set $k (i32.const 0))
+      (block $b1 (loop $l1
+        (br_if $b1 (i32.ge_s (local.get $k) (local.get $i)))
+        (local.set $scale (f64.add (local.get $scale) (f64.abs (f64.load (i32.add (local.get $d) (i32.shl (local.get $k) (i32.const 3)))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $l1)))
+      (if (f64.eq (local.get $scale) (f64.const 0))
+        (then
+          (f64.store (i32.add (local.get $e) (i32.shl (local.get $i) (i32.const 3)))
+            (f64.load (i32.add (local.get $d) (i32.shl (i32.sub (local.get $i) (i32.const 1)) (i32.const 3)))))
+          (local.set $j (i32.const 0))
+          (block $b2 (loop $l2
+            (br_if $b2 (i32.ge_s (local.get $j) (local.get $i)))
+            (f64.store (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))
+              (f64.load (i32.add (local.get $V) (i32.add (i32.mul (i32.sub (local.get $i) (i32.const 1)) (local.get $ns)) (i32.shl (local.get $j) (i32.const 3))))))
+            (f64.store (i32.add (local.get $V) (i32.add (i32.mul (local.get $i) (local.get $ns)) (i32.shl (local.get $j) (i32.const 3)))) (f64.const 0))
+            (f64.store (i32.add (local.get $V) (i32.add (i32.mul (local.get $j) (local.get $ns)) (i32.shl (local.get $i) (i32.const 3)))) (f64.const 0))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $l2))))
+        (else
+          ;; d[k] /= scale; h = Σ d[k]²
+          (local.set $k (i32.const 0))
+          (block $b3 (loop $l3
+            (br_if $b3 (i32.ge_s (local.get $k) (local.get $i)))
+            (local.set $p (i32.add (local.get $d) (i32.shl (local.get $k) (i32.const 3))))
+            (f64.store (local.get $p) (f64.div (f64.load (local.get $p)) (local.get $scale)))
+            (local.set $hv (f64.add (local.get $hv) (f64.mul (f64.load (local.get $p)) (f64.load (local.get $p)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $l3)))
+          (local.set $p (i32.add (local.get $d) (i32.shl (i32.sub (local.get $i) (i32.const 1)) (i32.const 3))))
+          (local.set $f (f64.load (local.get $p)))
+          (local.set $g (f64.sqrt (local.get $hv)))
+          (if (f64.gt (local.get $f) (f64.const 0)) (then (local.set $g (f64.neg (local.get $g)))))
+          (f64.store (i32.add (local.get $e) (i32.shl (local.get $i) (i32.const 3))) (f64.mul (local.get $scale) (local.get $g)))
+          (local.set $hv (f64.sub (local.get $hv) (f64.mul (local.get $f) (local.get $g))))
+          (f64.store (local.get $p) (f64.sub (local.get $f) (local.get $g)))
+          (memory.fill (local.get $e) (i32.const 0) (i32.shl (local.get $i) (i32.const 3)))
+          ;; e = (lower triangle of V) d, row by row; column i of V keeps the reflector
+          (local.set $j (i32.const 0))
+          (block $b4 (loop $l4
+            (br_if $b4 (i32.ge_s (local.get $j) (local.get $i)))
+            (local.set $rowj (i32.add (local.get $V) (i32.mul (local.get $j) (local.get $ns))))
+            (local.set $f (f64.load (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))))
+            (f64.store (i32.add (local.get $rowj) (i32.shl (local.get $i) (i32.const 3))) (local.get $f))
+            (local.set $p (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))
+            (f64.store (local.get $p) (f64.add (f64.load (local.get $p))
+              (f64.add (f64.mul (f64.load (i32.add (local.get $rowj) (i32.shl (local.get $j) (i32.const 3)))) (local.get $f))
+                       (call $dot (local.get $rowj) (local.get $d) (local.get $j)))))
+            (call $axpy (local.get $f) (local.get $rowj) (local.get $e) (local.get $j))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $l4)))
+          ;; e /= h; f = eᵀd; e -= (f / 2h) d
+          (local.set $f (f64.const 0))
+          (local.set $j (i32.const 0))
+          (block $b5 (loop $l5
+            (br_if $b5 (i32.ge_s (local.get $j) (local.get $i)))
+            (local.set $p (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))
+            (f64.store (local.get $p) (f64.div (f64.load (local.get $p)) (local.get $hv)))
+            (local.set $f (f64.add (local.get $f) (f64.mul (f64.load (local.get $p)) (f64.load (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $l5)))
+          (local.set $hh (f64.div (local.get $f) (f64.add (local.get $hv) (local.get $hv))))
+          (call $axpy (f64.neg (local.get $hh)) (local.get $d) (local.get $e) (local.get $i))
+          ;; rank-2 update of the lower triangle, row k: V[k][0..k] -= d[k] e + e[k] d
+          (local.set $k (i32.const 0))
+          (block $b6 (loop $l6
+            (br_if $b6 (i32.ge_s (local.get $k) (local.get $i)))
+            (local.set $rowj (i32.add (local.get $V) (i32.mul (local.get $k) (local.get $ns))))
+            (call $axpy (f64.neg (f64.load (i32.add (local.get $d) (i32.shl (local.get $k) (i32.const 3))))) (local.get $e) (local.get $rowj) (i32.add (local.get $k) (i32.const 1)))
+            (call $axpy (f64.neg (f64.load (i32.add (local.get $e) (i32.shl (local.get $k) (i32.const 3))))) (local.get $d) (local.get $rowj) (i32.add (local.get $k) (i32.const 1)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $l6)))
+          ;; d = row i-1; row i zeroed
+          (memory.copy (local.get $d) (i32.add (local.get $V) (i32.mul (i32.sub (local.get $i) (i32.const 1)) (local.get $ns))) (i32.shl (local.get $i) (i32.const 3)))
+          (memory.fill (i32.add (local.get $V) (i32.mul (local.get $i) (local.get $ns))) (i32.const 0) (i32.shl (local.get $i) (i32.const 3)))))
+      (f64.store (i32.add (local.get $d) (i32.shl (local.get $i) (i32.const 3))) (local.get $hv))
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (br $li)))
+    (memory.copy (local.get $h) (local.get $d) (local.get $ns)))
+
   ;; x ← L⁻¹ x (forward substitution; L m×m lower triangular, row-major).
   (func (export "solveLower") (param $L i32) (param $m i32) (param $x i32)
     (local $i i32) (local $li i32) (local $xi i32) (local $ms i32)

@@ -32,6 +32,9 @@ export interface AffineProjector {
    * P(z) = z − A*(μ) exactly in exact arithmetic.
    */
   project(z: Matrix, out: Float64Array): Float64Array;
+  /** A(x) and A*(y): the operator's own, or the SIMD kernels on the projector's copy of a Gaussian operator's rows. */
+  apply(x: Matrix): Float64Array;
+  adjoint(y: Float64Array): Matrix;
 }
 
 /**
@@ -51,7 +54,7 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
   let G: Float64Array | undefined, arena: Float64Arena | undefined, rows: Float64Array | undefined;
   let fillGram = (): void => {};
   if (knownDiagonal === undefined) {
-    arena = new Float64Arena(m * m + m + (dense !== undefined ? m * n + 2 * n : 0));
+    arena = new Float64Arena(m * m + m + (dense !== undefined ? m * n + 2 * n + m : 0));
     const gram = arena.alloc(m * m);
     if (dense !== undefined) {
       const denseRows = arena.alloc(m * n, dense), k = arena.kernels;
@@ -80,6 +83,7 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
   let method: AffineProjector["method"];
   let gramRank = m;
   let denseProject: AffineProjector["project"] | undefined;
+  let apply = (x: Matrix): Float64Array => A.apply(x), adjoint = (y: Float64Array): Matrix => A.adjoint(y);
   if (!offDiagonal) {
     // Diagonal Gram: entries at or below m·eps·max are unobserved coordinates (A_i = 0).
     method = "diagonal";
@@ -100,7 +104,9 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
       const solveInPlace = () => { k.solveLower(L.byteOffset, m, work.byteOffset); k.solveLowerT(L.byteOffset, m, work.byteOffset); };
       solveGram = (r) => { work.set(r); solveInPlace(); return work.slice(); };
       if (rows !== undefined) {
-        const R = rows, x = (arena as Float64Arena).alloc(n), correction = (arena as Float64Arena).alloc(n);
+        const R = rows, x = (arena as Float64Arena).alloc(n), correction = (arena as Float64Arena).alloc(n), ax = (arena as Float64Arena).alloc(m);
+        apply = (v) => { x.set(v.data); k.gemv(R.byteOffset, m, n, x.byteOffset, ax.byteOffset); return ax.slice(); };
+        adjoint = (y) => { ax.set(y); k.gemvT(R.byteOffset, m, n, ax.byteOffset, correction.byteOffset); return { rows: A.d1, cols: A.d2, data: correction.slice() }; };
         denseProject = (z, out) => {
           x.set(z.data);
           k.gemv(R.byteOffset, m, n, x.byteOffset, work.byteOffset);
@@ -141,16 +147,16 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
     return mu;
   });
 
-  checkConsistency(fn, A, b, project, `Gram rank ${gramRank} of ${m}, ${method}`);
-  return { m, method, gramRank, solveGram, project };
+  checkConsistency(fn, A, b, project, apply, `Gram rank ${gramRank} of ${m}, ${method}`);
+  return { m, method, gramRank, solveGram, project, apply, adjoint };
 }
 
 /** The least-norm point P(0) must satisfy A(X) = b, else b is outside the range of A. */
-function checkConsistency(fn: string, A: MeasurementOperator, b: Float64Array, project: AffineProjector["project"], how: string): void {
+function checkConsistency(fn: string, A: MeasurementOperator, b: Float64Array, project: AffineProjector["project"], apply: AffineProjector["apply"], how: string): void {
   const { m } = A, n = A.d1 * A.d2;
   const x0 = new Float64Array(n);
   project({ rows: A.d1, cols: A.d2, data: new Float64Array(n) }, x0);
-  const r0 = A.apply({ rows: A.d1, cols: A.d2, data: x0 });
+  const r0 = apply({ rows: A.d1, cols: A.d2, data: x0 });
   let num = 0, den = 0;
   for (let i = 0; i < m; i++) { num += (r0[i] - b[i]) ** 2; den += b[i] ** 2; }
   const rel = Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-300);
@@ -209,8 +215,9 @@ function overdeterminedProjector(fn: string, A: MeasurementOperator, b: Float64A
     for (let i = 0; i < n; i++) out[i] = Z[i] - c[i];
     return A.apply(asMatrix(applyNp(c)));
   };
-  checkConsistency(fn, A, b, project, `A*A rank ${keep.length} of ${n}, pseudo-inverse of A*A`);
-  return { m, method: "pseudo-inverse", gramRank: keep.length, solveGram, project };
+  const apply = (x: Matrix): Float64Array => A.apply(x), adjoint = (y: Float64Array): Matrix => A.adjoint(y);
+  checkConsistency(fn, A, b, project, apply, `A*A rank ${keep.length} of ${n}, pseudo-inverse of A*A`);
+  return { m, method: "pseudo-inverse", gramRank: keep.length, solveGram, project, apply, adjoint };
 }
 
 /** Indices of the eigenvalues a pseudo-inverse keeps: above size·1e-13 times the largest magnitude. */

@@ -155,10 +155,10 @@ function finish(
 ): NuclearNormMinResult {
   const { d1, d2, symmetric } = A;
   const x: Matrix = { rows: d1, cols: d2, data: Y };
-  const ax = A.apply(x);
+  const ax = projector.apply(x);
   let num = 0, den = 0, lb = 0;
   for (let i = 0; i < A.m; i++) { num += (ax[i] - b[i]) ** 2; den += b[i] ** 2; lb += b[i] * lambda[i]; }
-  const cert = A.adjoint(lambda);
+  const cert = projector.adjoint(lambda);
   const certificateNorm = largestSingularValue(cert.data, d1, d2, symmetric);
   const result: NuclearNormMinResult = {
     x, rank,

@@ -12,8 +12,9 @@
  * edge and call these once per iteration.
  */
 import { svd } from "../linalg/svd.js";
-import { eigh } from "../linalg/eigh.js";
+import { eigh, eighAboveKernel } from "../linalg/eigh.js";
 import type { Matrix } from "../linalg/matrix.js";
+import { Float64Arena } from "../kernels/index.js";
 
 export interface ThresholdResult {
   /** Number of singular values (or |eigenvalues|) above the threshold: the rank of the output. */
@@ -28,15 +29,15 @@ export interface ThresholdResult {
  * out ← U diag((σ − τ)_+) Vᵀ where z = U diag(σ) Vᵀ (z is d1×d2, row-major). out must not alias z.
  *
  * Two routes to the same map:
- * - Gram route (default when safe): with C = zᵀz = V diag(σ²) Vᵀ (or z zᵀ when d1 < d2, the
+ * - Gram route (default when safe): with C = zᵀz = V diag(σ²) Vᵀ (or z zᵀ when d1 ≤ d2, the
  *   smaller side), SVT(z) = z · V_k diag(1 − τ/σ_i) V_kᵀ over the kept σ_i > τ. The map
  *   λ ↦ (1 − τ/√λ)_+ is Lipschitz with constant 1/(2τ²), so rounding of size ε‖z‖² in C moves
  *   the output by at most about ε(σ_max/τ)²‖z‖; the route is used only when that bound is below
  *   1e-12‖z‖ (σ_max/τ ≤ 67), far under the solvers' 1e-9 tolerance.
  * - SVD route (Golub–Kahan, linalg/svd.ts) otherwise.
- * Measured reason for the Gram route (this machine, best of 5): eigh of the d×d Gram matrix plus
- * forming it took 0.014 / 0.076 / 0.22 ms at d = 10 / 20 / 30 against 0.023 / 0.105 / 0.29 ms for
- * the SVD, and one SVT runs per ADMM iteration.
+ * Measured reason for the Gram route: one SVT runs per ADMM iteration, and C in the SIMD kernels
+ * plus the eigenpairs above τ² (eighAbove) took 0.066 ms at d = 30 with 3 kept, against 0.29 ms
+ * for the SVD.
  */
 export function singularValueThreshold(z: Matrix, tau: number, out: Float64Array): ThresholdResult {
   const viaGram = gramThreshold(z, tau, out);
@@ -63,54 +64,43 @@ export function svdThreshold(z: Matrix, tau: number, out: Float64Array): Thresho
   return { rank, nuclearNorm, inputOperatorNorm: p > 0 ? s[0] : 0 };
 }
 
+/** The Gram route's kernel arena for p rows of length q, kept for the next call (one ADMM solve calls it once per iteration with the same shape). */
+let cachedWorkspace: { p: number; q: number; arena: Float64Arena; rows: Float64Array; gram: Float64Array } | undefined;
+
+function gramWorkspace(p: number, q: number): NonNullable<typeof cachedWorkspace> {
+  if (cachedWorkspace === undefined || cachedWorkspace.p !== p || cachedWorkspace.q !== q) {
+    const arena = new Float64Arena(p * q + p * p);
+    cachedWorkspace = { p, q, arena, rows: arena.alloc(p * q), gram: arena.alloc(p * p) };
+  }
+  return cachedWorkspace;
+}
+
 /** Largest σ_max/τ for the Gram route: ε·67² ≈ 1e-12. */
 const GRAM_ROUTE_MAX_RATIO = 67;
 
 /** The Gram route; undefined when σ_max/τ is too large for it (the caller falls back to the SVD). */
 function gramThreshold(z: Matrix, tau: number, out: Float64Array): ThresholdResult | undefined {
   const d1 = z.rows, d2 = z.cols, Z = z.data;
-  const tall = d1 >= d2;
+  const tall = d1 > d2;
   const p = tall ? d2 : d1;
-  // C = zᵀz (tall) or z zᵀ (wide), lower triangle accumulated, then mirrored.
-  const C = new Float64Array(p * p);
-  if (tall) {
-    for (let i = 0; i < d1; i++) {
-      const zi = i * d2;
-      for (let a = 0; a < d2; a++) {
-        const za = Z[zi + a];
-        if (za === 0) continue;
-        const ca = a * d2;
-        for (let c = 0; c <= a; c++) C[ca + c] += za * Z[zi + c];
-      }
-    }
-  } else {
-    for (let a = 0; a < d1; a++) {
-      const za = a * d2;
-      for (let c = 0; c <= a; c++) {
-        const zc = c * d2;
-        let s0 = 0, s1 = 0, j = 0;
-        for (; j + 1 < d2; j += 2) { s0 += Z[za + j] * Z[zc + j]; s1 += Z[za + j + 1] * Z[zc + j + 1]; }
-        if (j < d2) s0 += Z[za + j] * Z[zc + j];
-        C[a * p + c] = s0 + s1;
-      }
-    }
-  }
-  for (let a = 0; a < p; a++) for (let c = 0; c < a; c++) C[c * p + a] = C[a * p + c];
-  const { values, vectors } = eigh({ rows: p, cols: p, data: C });
+  // C = zᵀz (tall) or z zᵀ (otherwise): the Gram matrix of the rows of zᵀ or z, in the SIMD kernels.
+  const ws = gramWorkspace(p, tall ? d1 : d2);
+  if (tall) for (let i = 0; i < d1; i++) for (let a = 0; a < d2; a++) ws.rows[a * d1 + i] = Z[i * d2 + a];
+  else ws.rows.set(Z);
+  ws.arena.kernels.syrk(ws.rows.byteOffset, p, tall ? d1 : d2, ws.gram.byteOffset);
+  const C = ws.gram;
+  // Only the eigenpairs above τ² are needed (usually a few): eighAbove skips the others' vectors.
+  const { values, count, vectors: V } = eighAboveKernel(p, C, tau * tau);
   const top = Math.sqrt(Math.max(values[p - 1] ?? 0, 0));
   if (top > GRAM_ROUTE_MAX_RATIO * tau) return undefined;
-  // Kept eigenpairs (descending), with weights g = 1 − τ/σ.
-  const V = vectors.data;
-  const kept: number[] = [], g: number[] = [];
+  // Kept eigenpairs (row t of V for values[p − count + t]), with weights g = 1 − τ/σ.
+  const r = count, g = new Float64Array(r);
   let nuclearNorm = 0;
-  for (let k = p - 1; k >= 0; k--) {
-    const sigma = Math.sqrt(Math.max(values[k], 0));
-    if (!(sigma > tau)) break;
-    kept.push(k);
-    g.push(1 - tau / sigma);
+  for (let t = 0; t < r; t++) {
+    const sigma = Math.sqrt(values[p - r + t]);
+    g[t] = 1 - tau / sigma;
     nuclearNorm += sigma - tau;
   }
-  const r = kept.length;
   out.fill(0);
   if (r === 0) return { rank: 0, nuclearNorm: 0, inputOperatorNorm: top };
   if (tall) {
@@ -118,21 +108,21 @@ function gramThreshold(z: Matrix, tau: number, out: Float64Array): ThresholdResu
     for (let i = 0; i < d1; i++) {
       const zi = i * d2;
       for (let t = 0; t < r; t++) {
-        const k = kept[t];
+        const vt = t * p;
         let w = 0;
-        for (let a = 0; a < d2; a++) w += Z[zi + a] * V[a * p + k];
+        for (let a = 0; a < d2; a++) w += Z[zi + a] * V[vt + a];
         w *= g[t];
         if (w === 0) continue;
-        for (let c = 0; c < d2; c++) out[zi + c] += w * V[c * p + k];
+        for (let c = 0; c < d2; c++) out[zi + c] += w * V[vt + c];
       }
     }
   } else {
     // W = U_kᵀ z (r×d2); out = U_k diag(g) W.
     const W = new Float64Array(r * d2);
     for (let t = 0; t < r; t++) {
-      const k = kept[t], wt = t * d2;
+      const wt = t * d2, vt = t * p;
       for (let a = 0; a < d1; a++) {
-        const uak = V[a * p + k] * g[t];
+        const uak = V[vt + a] * g[t];
         if (uak === 0) continue;
         const za = a * d2;
         for (let j = 0; j < d2; j++) W[wt + j] += uak * Z[za + j];
@@ -141,7 +131,7 @@ function gramThreshold(z: Matrix, tau: number, out: Float64Array): ThresholdResu
     for (let a = 0; a < d1; a++) {
       const oa = a * d2;
       for (let t = 0; t < r; t++) {
-        const uak = V[a * p + kept[t]];
+        const uak = V[t * p + a];
         if (uak === 0) continue;
         const wt = t * d2;
         for (let j = 0; j < d2; j++) out[oa + j] += uak * W[wt + j];

@@ -131,6 +131,10 @@ test("Gaussian projections run through the Cholesky kernels", () => {
   const z = { rows: 6, cols: 5, data: gaussians(30) };
   P.project(z, out);
   assert.ok(relError(A.apply({ rows: 6, cols: 5, data: out }), b) < 1e-13, "P(z) is feasible");
+  // Its A and A* (the kernels on its copy of the rows) equal the operator's own.
+  const y = gaussians(17);
+  assert.ok(relError(P.apply(z), A.apply(z)) < 1e-14);
+  assert.ok(relError(P.adjoint(y).data, A.adjoint(y).data) < 1e-14);
   // Projecting a feasible point leaves it in place.
   const again = new Float64Array(30);
   P.project({ rows: 6, cols: 5, data: out }, again);

@@ -1,0 +1,111 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { type Matrix } from "../../src/linalg/matrix.js";
+import { eigh, eighAbove } from "../../src/linalg/eigh.js";
+import { createRng } from "../../src/random/rng.js";
+import { singularValueThreshold, svdThreshold } from "../../src/solvers/prox.js";
+import { relError } from "../helpers.js";
+
+const rng = createRng(11);
+
+/** Q diag(λ) Qᵀ for a random orthogonal Q (Gram–Schmidt of a Gaussian matrix). */
+function withSpectrum(lambda: number[]): Matrix {
+  const n = lambda.length, Q = rng.gaussians(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < i; k++) {
+      let c = 0;
+      for (let j = 0; j < n; j++) c += Q[i * n + j] * Q[k * n + j];
+      for (let j = 0; j < n; j++) Q[i * n + j] -= c * Q[k * n + j];
+    }
+    let s = 0;
+    for (let j = 0; j < n; j++) s += Q[i * n + j] ** 2;
+    for (let j = 0; j < n; j++) Q[i * n + j] /= Math.sqrt(s);
+  }
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += lambda[k] * Q[k * n + i] * Q[k * n + j];
+    a[i * n + j] = a[j * n + i] = s;
+  }
+  return { rows: n, cols: n, data: a };
+}
+
+/** Residual, orthonormality and eigenvalue checks of eighAbove against eigh. */
+function check(a: Matrix, threshold: number, label: string): number {
+  const n = a.rows, r = eighAbove(a, threshold), full = eigh(a);
+  const scale = Math.max(Math.abs(full.values[0] ?? 0), Math.abs(full.values[n - 1] ?? 0), Number.MIN_VALUE);
+  let expected = 0;
+  while (expected < n && full.values[n - 1 - expected] > threshold) expected++;
+  assert.equal(r.count, expected, `${label}: count`);
+  for (let i = 0; i < n; i++) assert.ok(Math.abs(r.values[i] - full.values[i]) <= 1e-14 * n * scale, `${label}: eigenvalue ${i}`);
+  for (let t = 0; t < r.count; t++) {
+    const lam = r.values[n - r.count + t], v = r.vectors.subarray(t * n, (t + 1) * n);
+    let res = 0;
+    for (let i = 0; i < n; i++) {
+      let s = -lam * v[i];
+      for (let j = 0; j < n; j++) s += a.data[i * n + j] * v[j];
+      res += s * s;
+    }
+    assert.ok(Math.sqrt(res) <= 1e-13 * scale, `${label}: residual of vector ${t} = ${Math.sqrt(res) / scale}·‖a‖`);
+    for (let u = 0; u <= t; u++) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += v[i] * r.vectors[u * n + i];
+      assert.ok(Math.abs(dot - (u === t ? 1 : 0)) <= 1e-13, `${label}: vᵀv for ${t}, ${u} = ${dot}`);
+    }
+  }
+  return r.count;
+}
+
+test("eighAbove: the eigenpairs above a threshold, with clusters of equal eigenvalues, against eigh", () => {
+  for (const n of [6, 12, 30, 51]) {
+    const spread = Array.from({ length: n }, (_, i) => i / n);
+    // Three exactly equal top eigenvalues and a near-equal fourth: one cluster.
+    check(withSpectrum(spread.map((v, i) => (i < 3 ? 5 : i === 3 ? 5 + 1e-12 : v))), 1, `n=${n} cluster`);
+    // Well separated, 2 selected.
+    check(withSpectrum(spread.map((v, i) => (i < 2 ? 10 * (i + 2) : v))), 2, `n=${n} separated`);
+    // None selected; all selected (the full-decomposition fallback); negative spectrum.
+    assert.equal(check(withSpectrum(spread), 2, `n=${n} none`), 0);
+    assert.equal(check(withSpectrum(spread), -1, `n=${n} all`), n);
+    check(withSpectrum(spread.map((v, i) => (i < 2 ? -v - 3 : -v))), -0.45, `n=${n} negative`);
+    // Rank-deficient and zero matrices.
+    check(withSpectrum(spread.map((_, i) => (i < 2 ? i + 1 : 0))), 0.5, `n=${n} rank 2`);
+    assert.equal(check({ rows: n, cols: n, data: new Float64Array(n * n) }, 0, `n=${n} zero`), 0);
+  }
+});
+
+test("eighAbove works at scales 1e-150 and 1e150", () => {
+  for (const s of [1e-150, 1e150]) {
+    const a = withSpectrum([3, 2, 1, 0.5, 0.25, 0.1, 0.05, 0.01].map((v) => v * s));
+    assert.equal(check(a, 1.5 * s, `scale ${s}`), 2);
+  }
+});
+
+test("eighAbove rejects bad input naming the argument", () => {
+  assert.throws(() => eighAbove({ rows: 2, cols: 3, data: new Float64Array(6) }, 0), /eighAbove: a must be square; received shape \[2, 3\]/);
+  assert.throws(() => eighAbove({ rows: 2, cols: 2, data: Float64Array.from([1, NaN, NaN, 1]) }, 0), /eighAbove: a/);
+  assert.throws(() => eighAbove({ rows: 2, cols: 2, data: Float64Array.from([1, 0, 0, 1]) }, NaN), /eighAbove: threshold must be a number; received NaN/);
+});
+
+test("singularValueThreshold's Gram route (eighAbove) equals the SVD route with repeated and clustered singular values", () => {
+  for (const [d1, d2] of [[30, 30], [40, 25], [25, 40], [8, 8]]) {
+    const p = Math.min(d1, d2);
+    // z = U diag(σ) Vᵀ with σ = (3, 3, 3, 2, 2 + 1e-10, small ...).
+    const sigma = Array.from({ length: p }, (_, i) => (i < 3 ? 3 : i < 5 ? 2 + (i - 3) * 1e-10 : 0.1 / (i + 1)));
+    // Random orthogonal U, V: the eigenvectors of random symmetric matrices.
+    const Ur = eigh(withSpectrum(Array.from({ length: d1 }, (_, i) => i))).vectors, Vr = eigh(withSpectrum(Array.from({ length: d2 }, (_, i) => i))).vectors;
+    const z = new Float64Array(d1 * d2);
+    for (let i = 0; i < d1; i++) for (let j = 0; j < d2; j++) {
+      let s = 0;
+      for (let k = 0; k < p; k++) s += Ur.data[i * d1 + k] * sigma[k] * Vr.data[j * d2 + k];
+      z[i * d2 + j] = s;
+    }
+    for (const tau of [2.5, 1, 0.05, 5]) {
+      const a = new Float64Array(d1 * d2), b = new Float64Array(d1 * d2);
+      const ra = singularValueThreshold({ rows: d1, cols: d2, data: z }, tau, a);
+      const rb = svdThreshold({ rows: d1, cols: d2, data: z }, tau, b);
+      assert.equal(ra.rank, rb.rank, `${d1}×${d2}, τ = ${tau}: rank`);
+      assert.ok(Math.abs(ra.nuclearNorm - rb.nuclearNorm) <= 1e-12 * (1 + rb.nuclearNorm), `${d1}×${d2}, τ = ${tau}: ‖·‖_*`);
+      assert.ok(rb.rank === 0 ? a.every((v) => v === 0) : relError(a, b) < 1e-12, `${d1}×${d2}, τ = ${tau}: output differs by ${relError(a, b)}`);
+    }
+  }
+});
