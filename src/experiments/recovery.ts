@@ -17,10 +17,9 @@
 import { type Matrix, frobeniusNorm, sub } from "../linalg/matrix.js";
 import { nuclearNorm } from "../linalg/norms.js";
 import { deriveSeed } from "../random/rng.js";
-import { lowRankTruth } from "../problems/truth.js";
+import { indefiniteTruth, lowRankTruth } from "../problems/truth.js";
 import type { MeasurementOperator } from "../problems/operator.js";
 import { sampleBilinearOperator, sampleCompletionOperator, sampleGaussianOperator, sampleQuadraticOperator } from "../problems/operators.js";
-import { quadraticNetProblem } from "../problems/quadratic-net.js";
 import { flatRelaxation, plainRelaxation, type RelaxationResult } from "../solvers/flat-relaxation.js";
 import { recoverFactors } from "../solvers/factor-recovery.js";
 import { regularityMeasures } from "../solvers/regularity.js";
@@ -159,8 +158,9 @@ function drawInstance(c: ReturnType<typeof checkRecoveryCell>, cellSeed: number,
     case "quadratic":
     case "covariance": {
       const r2 = c.ensemble === "covariance" ? 0 : c.r2;
-      // The instance generator draws M♮ = U1U1ᵀ − U2U2ᵀ from truthSeed; its data is unused here.
-      const truth = quadraticNetProblem.generate({ d, r1: r - r2, r2, m: 1, seed: 0, truthSeed: cellSeed }).truth;
+      // M♮ = U1U1ᵀ − U2U2ᵀ as quadraticNetProblem.generate draws it from truthSeed (not imported
+      // here: it loads tfjs, 0.2 s in every worker thread).
+      const truth = indefiniteTruth(d, r - r2, r2, cellSeed);
       return { truth, A: sampleQuadraticOperator({ d, m, seed }) };
     }
   }

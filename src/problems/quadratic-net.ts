@@ -18,16 +18,16 @@
  * Ground truth (our choice [NF]; the paper's sign pattern is not given): U1♮, U2♮ Gaussian, then
  * both scaled so ‖M♮‖_F = 1. Seeds: truth deriveSeed(seed, 0), data deriveSeed(seed, 1).
  */
-import { type Matrix, matmul, matmulNT, matmulTN, frobeniusNorm, scale, sub, zeros } from "../linalg/matrix.js";
+import { type Matrix, matmul, matmulTN, zeros } from "../linalg/matrix.js";
 import { eigh } from "../linalg/eigh.js";
 import { sqrtmPsd } from "../linalg/sqrtm.js";
 import * as tf from "@tensorflow/tfjs";
-import { createRng, deriveSeed } from "../random/rng.js";
+import { deriveSeed } from "../random/rng.js";
 import { checkInteger, checkNumber, fail } from "../util/validate.js";
 import { quadraticOperator, sampleQuadraticOperator, type QuadraticOperator } from "./operators.js";
 import { checkFactors, residualSmall, type Problem, type TfLoss } from "./problem.js";
 import { makeTfLoss, tfMatrix } from "./tf-loss.js";
-import { RANK_RTOL } from "./truth.js";
+import { RANK_RTOL, indefiniteTruth } from "./truth.js";
 import { matrixToJSON, readHeader, readMatrix, readNumber, readSeed, readVector, SCHEMA_VERSION } from "./json.js";
 import { checkCount, truthSeedOf } from "./factorized.js";
 
@@ -166,10 +166,7 @@ export const quadraticNetProblem: Problem<QuadraticNetInstance, QuadraticNetOpti
     const m = checkInteger(fn, "m", options.m, 1);
     const seed = checkInteger(fn, "seed", options.seed, 0, 2 ** 32 - 1);
     const lossScale = options.lossScale === undefined ? 1 / m : checkNumber(fn, "lossScale", options.lossScale, { min: 0, minExclusive: true });
-    const rng = createRng(truthSeedOf(fn, options.truthSeed, seed));
-    const U1: Matrix = { rows: d, cols: r1, data: rng.gaussians(d * r1) }, U2: Matrix = { rows: d, cols: r2, data: rng.gaussians(d * r2) };
-    const M = sub(matmulNT(U1, U1), matmulNT(U2, U2));
-    const truth = scale(M, 1 / frobeniusNorm(M));
+    const truth = indefiniteTruth(d, r1, r2, truthSeedOf(fn, options.truthSeed, seed));
     const A = sampleQuadraticOperator({ d, m, seed: deriveSeed(seed, 1) });
     return build(fn, { d, r1, r2, k1, k2, m, lossScale, seed, truth, x: A.x, y: A.apply(truth) });
   },

@@ -8,7 +8,7 @@
  * Balanced factors (Section 1.2 [P]): with the compact SVD M = U Σ Vᵀ, L = U √Σ, R = V √Σ satisfy
  * LᵀL = RᵀR and LRᵀ = M; Theorem 3.2 pads them with zero columns to any width k ≥ rank.
  */
-import { type Matrix, matmulNT, scale, frobeniusNorm, zeros } from "../linalg/matrix.js";
+import { type Matrix, matmulNT, scale, frobeniusNorm, sub, zeros } from "../linalg/matrix.js";
 import { svd } from "../linalg/svd.js";
 import { createRng } from "../random/rng.js";
 import { checkInteger, fail } from "../util/validate.js";
@@ -25,6 +25,18 @@ export function lowRankTruth(fn: string, d1: number, d2: number, r: number, seed
   const G: Matrix = { rows: d1, cols: r, data: rng.gaussians(d1 * r) };
   const H: Matrix = { rows: d2, cols: r, data: rng.gaussians(d2 * r) };
   const M = matmulNT(G, H);
+  return scale(M, 1 / frobeniusNorm(M));
+}
+
+/**
+ * M = (U1U1ᵀ − U2U2ᵀ)/‖·‖_F with U1 ∈ R^{d×r1}, U2 ∈ R^{d×r2} i.i.d. N(0, 1) (U1 drawn first):
+ * the symmetric truth of the quadratic networks of Section 7, signature (r1, r2) (our choice [NF]).
+ * Unchecked sizes: the callers validate d, r1, r2.
+ */
+export function indefiniteTruth(d: number, r1: number, r2: number, seed: number): Matrix {
+  const rng = createRng(seed);
+  const U1: Matrix = { rows: d, cols: r1, data: rng.gaussians(d * r1) }, U2: Matrix = { rows: d, cols: r2, data: rng.gaussians(d * r2) };
+  const M = sub(matmulNT(U1, U1), matmulNT(U2, U2));
   return scale(M, 1 / frobeniusNorm(M));
 }
 

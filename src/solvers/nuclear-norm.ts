@@ -85,7 +85,9 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
     return finish(fn, A, bb, projector, new Float64Array(n), new Float64Array(n), 1, new Float64Array(A.m), 0, 0, [], [], true, 0, 0, 0, opts.tol, t0);
   }
 
-  const X = new Float64Array(n), Y = new Float64Array(n), U = new Float64Array(n), Z = new Float64Array(n), prevY = new Float64Array(n);
+  const X = new Float64Array(n), U = new Float64Array(n), Z = new Float64Array(n);
+  // Y and the previous Y swap buffers each iteration.
+  let Y = new Float64Array(n), prevY = new Float64Array(n);
   const zMat: Matrix = { rows: d1, cols: d2, data: Z };
   if (options.x0 !== undefined) Y.set(options.x0.data);
   else projector.project({ rows: d1, cols: d2, data: new Float64Array(n) }, Y);
@@ -109,11 +111,17 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
     mu = projector.project(zMat, X);
     muRho = rho;
     // Y-update on the over-relaxed point X̃; then U ← U + X̃ − Y = Z − Y with Z = X̃ + U.
+    let zSum = 0;
     for (let i = 0; i < n; i++) {
-      Z[i] = alpha * X[i] + (1 - alpha) * Y[i] + U[i];
-      prevY[i] = Y[i];
+      const z = alpha * X[i] + (1 - alpha) * Y[i] + U[i];
+      Z[i] = z;
+      zSum += z;
     }
-    checkIterate(fn, Z, iteration);
+    // A non-finite entry makes the sum non-finite; only then is the iterate scanned for it.
+    if (!Number.isFinite(zSum)) checkIterate(fn, Z, iteration);
+    const swap = prevY;
+    prevY = Y;
+    Y = swap;
     const t = symmetric ? symmetricThreshold(zMat, 1 / rho, Y) : singularValueThreshold(zMat, 1 / rho, Y);
     rank = t.rank;
     objective = t.nuclearNorm;
