@@ -167,6 +167,7 @@ function finish(
   let num = 0, den = 0, lb = 0;
   for (let i = 0; i < A.m; i++) { num += (ax[i] - b[i]) ** 2; den += b[i] ** 2; lb += b[i] * lambda[i]; }
   const cert = projector.adjoint(lambda);
+  projector.dispose();
   const certificateNorm = largestSingularValue(cert.data, d1, d2, symmetric);
   const result: NuclearNormMinResult = {
     x, rank,

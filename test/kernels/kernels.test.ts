@@ -20,6 +20,7 @@ function refNT(A: ArrayLike<number>, B: ArrayLike<number>, p: number, q: number,
 
 // Shapes that hit every tail: odd lengths, row counts not divisible by 4, a single row or column.
 const SHAPES: [number, number][] = [[1, 1], [1, 5], [2, 3], [3, 2], [4, 4], [5, 7], [7, 1], [9, 10], [13, 31], [64, 33]];
+// (gemm tests also use r in 1, 2, 3, 6, 9 and 13: every column tail of the 4-wide blocks)
 
 test("the committed kernels-wasm.ts is assembled from the committed kernels.wat", () => {
   const r = spawnSync(process.execPath, [join(__dirname, "..", "..", "scripts", "build-wasm.mjs"), "--check"], { encoding: "utf8" });
@@ -47,11 +48,22 @@ test("dot, axpy, gemv and gemvT equal plain loops on every tail shape", () => {
 
 test("gemmNT (full and lower) and syrk equal plain loops; syrk is exactly symmetric", () => {
   for (const [p, q] of SHAPES) {
-    for (const r of [1, 2, 3, 6, 9]) {
-      const a = new Float64Arena(p * q + r * q + p * r);
+    for (const r of [1, 2, 3, 6, 9, 13]) {
+      const a = new Float64Arena(p * q + 2 * r * q + p * r);
+      // The transpose of B (r×q) in the same arena.
+      const a2 = (B: Float64Array, rows: number, cols: number) => {
+        const t = a.alloc(rows * cols);
+        for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = B[i * cols + j];
+        return t;
+      };
       const A = a.alloc(p * q, gaussians(p * q)), B = a.alloc(r * q, gaussians(r * q)), C = a.alloc(p * r);
       a.kernels.gemmNT(A.byteOffset, B.byteOffset, C.byteOffset, p, q, r, 0);
       assert.ok(relError(C, refNT(A, B, p, q, r)) < 1e-14, `gemmNT ${p}×${q}·(${r}×${q})ᵀ`);
+      // gemmNN with Bᵀ stored row-major gives the same product; C starts dirty and is overwritten.
+      const Bt = a2(B, r, q);
+      C.fill(7);
+      a.kernels.gemmNN(A.byteOffset, Bt.byteOffset, C.byteOffset, p, q, r);
+      assert.ok(relError(C, refNT(A, B, p, q, r)) < 1e-14, `gemmNN ${p}×${q}·${q}×${r}`);
     }
     const R = gaussians(p * q);
     const G = gramOfRows(R, p, q), ref = refNT(R, R, p, q, p);
@@ -139,4 +151,10 @@ test("Gaussian projections run through the Cholesky kernels", () => {
   const again = new Float64Array(30);
   P.project({ rows: 6, cols: 5, data: out }, again);
   assert.ok(relError(again, out) < 1e-13);
+  // After dispose its kernel memory may belong to the next projector: any use is an error.
+  P.dispose();
+  assert.throws(() => P.project(z, out), /test: the affine projector was used after dispose\(\)/);
+  const P2 = affineProjector("test", A, b);
+  P2.project(z, out);
+  assert.ok(relError(A.apply({ rows: 6, cols: 5, data: out }), b) < 1e-13, "the next projector, on the reused memory, is exact");
 });
