@@ -60,7 +60,13 @@ export interface RecoveryMapOptions extends GridMapOptions {
   readonly successes?: string;
 }
 
-export type RegularityMapOptions = GridMapOptions;
+export interface RegularityMapOptions extends GridMapOptions {
+  /**
+   * Values below this (exact zeros included: a measure can vanish to the last bit) are drawn at
+   * it, and the legend says so; default 1e-16, about float64 rounding.
+   */
+  readonly floor?: number;
+}
 
 const MISSING_FILL = "#f2c4c4";
 
@@ -91,17 +97,23 @@ export function recoveryMap(rows: readonly Row[], options: RecoveryMapOptions): 
   return assemble(g, [cells]);
 }
 
-/** Figure 4 style map of log10 of a positive quantity; null or missing values mark skipped cells. */
+/**
+ * Figure 4 style map of log10 of a nonnegative quantity (values below `floor` drawn at it); null or
+ * missing values mark skipped cells.
+ */
 export function regularityMap(rows: readonly Row[], options: RegularityMapOptions): VegaLiteSpec {
   const fn = "regularityMap";
   const g = checkGrid(fn, rows, options);
-  checkNumericField(fn, "value", g.value, g.rows, { positive: true, allowMissing: true });
+  checkNumericField(fn, "value", g.value, g.rows, { nonnegative: true, allowMissing: true });
+  const floor = options.floor ?? 1e-16;
+  if (typeof floor !== "number" || !(floor > 0) || !Number.isFinite(floor)) throw new RangeError(`${fn}: floor must be a positive finite number; received ${String(floor)}.`);
   const valueTitle = checkText(fn, "valueTitle", options.valueTitle) ?? g.value;
-  const logTitle = `log10 ${valueTitle}`;
+  const floored = g.rows.some((r) => typeof r[g.value] === "number" && (r[g.value] as number) < floor);
+  const logTitle = `log10 ${valueTitle}` + (floored ? ` (values < ${floor} at ${Math.log10(floor).toFixed(0)})` : "");
   const ref = `datum[${JSON.stringify(g.value)}]`;
   const scale = g.scheme === "greys" ? { range: ["white", "black"] } : { scheme: g.scheme };
   const present = {
-    transform: [{ filter: `isValid(${ref})` }, { calculate: `log(${ref}) / LN10`, as: "log10_value" }],
+    transform: [{ filter: `isValid(${ref})` }, { calculate: floored ? `log(max(${ref}, ${floor})) / LN10` : `log(${ref}) / LN10`, as: "log10_value" }],
     mark: { type: "rect", stroke: "#999999", strokeWidth: 0.4 },
     encoding: {
       color: { field: "log10_value", type: "quantitative", title: logTitle, scale },

@@ -70,16 +70,17 @@ export function checkField(fn: string, arg: string, field: unknown, rows: readon
 }
 
 /**
- * Checks that a field holds a finite number in every row (positive when it goes on a log scale);
- * `allowMissing` lets null/undefined through for cells a figure leaves blank.
+ * Checks that a field holds a finite number in every row: positive when it goes on a log scale,
+ * nonnegative on a log scale with a floor; `allowMissing` lets null/undefined through for cells a
+ * figure leaves blank.
  */
-export function checkNumericField(fn: string, arg: string, field: string, rows: readonly Row[], opts: { positive?: boolean; allowMissing?: boolean } = {}): void {
+export function checkNumericField(fn: string, arg: string, field: string, rows: readonly Row[], opts: { positive?: boolean; nonnegative?: boolean; allowMissing?: boolean } = {}): void {
   rows.forEach((r, i) => {
     const v = r[field];
     if ((v === null || v === undefined) && opts.allowMissing) return;
-    const ok = typeof v === "number" && Number.isFinite(v) && (!opts.positive || v > 0);
+    const ok = typeof v === "number" && Number.isFinite(v) && (opts.positive ? v > 0 : !opts.nonnegative || v >= 0);
     if (!ok) {
-      const what = opts.positive ? "a positive finite number (it is on a log scale)" : "a finite number";
+      const what = opts.positive ? "a positive finite number (it is on a log scale)" : opts.nonnegative ? "a nonnegative finite number (it is on a log scale)" : "a finite number";
       throw new RangeError(`${fn}: ${arg} field ${JSON.stringify(field)} must hold ${what} in every row; received ${String(v)} in rows[${i}].`);
     }
   });

@@ -81,6 +81,17 @@ test("regularityMap has no skipped layer when every cell has a value", () => {
   assert.equal(units(spec).length, 1);
 });
 
-test("regularityMap rejects values that have no log10", () => {
-  assert.throws(() => regularityMap(grid.map((r) => ({ ...r, gap: 0 })), { x: "d", y: "p", value: "gap", facet: "method" }), /value field "gap" must hold a positive finite number \(it is on a log scale\) in every row; received 0 in rows\[0\]/);
+test("regularityMap draws values below the floor (exact zeros too) at the floor and says so in the legend", () => {
+  const rows = grid.map((r, i) => ({ ...r, gap: i === 3 ? 0 : 10 ** -(i % 5) }));
+  const spec = regularityMap(rows, { x: "d", y: "p", value: "gap", facet: "method", valueTitle: "norm gap" });
+  assertWellFormed(spec);
+  const layers = (spec.spec as { layer: { transform: { calculate?: string }[] }[] }).layer;
+  assert.equal(layers[0].transform[1].calculate, 'log(max(datum["gap"], 1e-16)) / LN10');
+  assert.equal(units(spec)[0].encoding.color.title, "log10 norm gap (values < 1e-16 at -16)");
+  assert.equal(units(regularityMap(rows, { x: "d", y: "p", value: "gap", facet: "method", floor: 1e-12 }))[0].encoding.color.title, "log10 gap (values < 1e-12 at -12)");
+});
+
+test("regularityMap rejects values that have no log10 and a bad floor", () => {
+  assert.throws(() => regularityMap(grid.map((r) => ({ ...r, gap: -1e-3 })), { x: "d", y: "p", value: "gap", facet: "method" }), /value field "gap" must hold a nonnegative finite number \(it is on a log scale\) in every row; received -0\.001 in rows\[0\]/);
+  assert.throws(() => regularityMap(grid.map((r) => ({ ...r, gap: 1 })), { x: "d", y: "p", value: "gap", facet: "method", floor: 0 }), /regularityMap: floor must be a positive finite number; received 0\./);
 });
