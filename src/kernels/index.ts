@@ -89,24 +89,32 @@ export class Float64Arena {
 }
 
 /**
- * The one-shot products below share a scratch arena of up to SCRATCH_MAX values, kept between
- * calls: a new WebAssembly memory pays its page faults on every first touch (measured for the
- * rescaled rows at d = 30, m = 290: 5.1 ms with a new arena per call, 3.2 ms reusing one).
- * They return copies, never views on it, so nothing outlives the next call.
+ * One arena kept between the calls of one non-reentrant user (a module's scratch memory): a new
+ * WebAssembly memory pays its page faults on every first touch (measured for the rescaled rows at
+ * d = 30, m = 290: 5.1 ms with a new arena per call, 3.2 ms reusing one). Each user has its own
+ * slot, so a user may call another while holding its views; views from take() are valid until the
+ * same slot's next take().
  */
-const SCRATCH_MAX = 2 ** 21;
-let scratch: Float64Arena | undefined;
+export class ArenaSlot {
+  private kept: Float64Arena | undefined;
+  /** Arenas above maxKept values are not kept (default: all). */
+  constructor(private readonly maxKept = Infinity) {}
 
-function scratchArena(capacity: number): Float64Arena {
-  if (capacity > SCRATCH_MAX) return new Float64Arena(capacity);
-  if (scratch === undefined || scratch.capacity < capacity) scratch = new Float64Arena(capacity);
-  scratch.reset();
-  return scratch;
+  /** An emptied arena with room for `capacity` values: the kept one if it is large enough. */
+  take(capacity: number): Float64Arena {
+    if (capacity > this.maxKept) return new Float64Arena(capacity);
+    if (this.kept === undefined || this.kept.capacity < capacity) this.kept = new Float64Arena(capacity);
+    this.kept.reset();
+    return this.kept;
+  }
 }
+
+/** The one-shot products below: they return copies, never views on it, and keep up to 16 MB. */
+const scratch = new ArenaSlot(2 ** 21);
 
 /** R Rᵀ (m×m) for R stored m×n row-major. */
 export function gramOfRows(R: Float64Array, m: number, n: number): Float64Array {
-  const arena = scratchArena(m * n + m * m);
+  const arena = scratch.take(m * n + m * m);
   const rows = arena.alloc(m * n, R.subarray(0, m * n)), out = arena.alloc(m * m);
   arena.kernels.syrk(rows.byteOffset, m, n, out.byteOffset);
   return out.slice();
@@ -114,7 +122,7 @@ export function gramOfRows(R: Float64Array, m: number, n: number): Float64Array 
 
 /** Rᵀ R (n×n) for R stored m×n row-major. */
 export function gramOfColumns(R: Float64Array, m: number, n: number): Float64Array {
-  const arena = scratchArena(m * n + n * n);
+  const arena = scratch.take(m * n + n * n);
   const rows = arena.alloc(m * n, R.subarray(0, m * n)), out = arena.alloc(n * n);
   arena.kernels.syrkTAdd(rows.byteOffset, m, n, out.byteOffset);
   return out.slice();
@@ -129,7 +137,7 @@ export function gramOfColumns(R: Float64Array, m: number, n: number): Float64Arr
 /** Σ_i A_i A_iᵀ (d1×d1) and Σ_i A_iᵀ A_i (d2×d2), as Gram matrices of the blocks laid side by side. */
 export function blockMoments(R: Float64Array, m: number, d1: number, d2: number): { left: Float64Array; right: Float64Array } {
   const n = d1 * d2;
-  const arena = scratchArena(2 * m * n + d1 * d1 + d2 * d2);
+  const arena = scratch.take(2 * m * n + d1 * d1 + d2 * d2);
   const side = arena.alloc(m * n), left = arena.alloc(d1 * d1), right = arena.alloc(d2 * d2);
   // side = [A_1 … A_m] (d1 × m·d2): its Gram matrix is Σ A_i A_iᵀ.
   sideBySide(R, m, d1, d2, side);
@@ -154,7 +162,7 @@ function sideBySide(R: Float64Array, m: number, rows: number, cols: number, out:
 /** The blocks P A_i Q (P d1×d1, Q d2×d2), stacked like R: all A_i Q as one product of the stack, then P (A_i Q) per block. */
 export function transformBlocks(R: Float64Array, m: number, d1: number, d2: number, P: Float64Array, Q: Float64Array): Float64Array {
   const n = d1 * d2;
-  const arena = scratchArena(2 * m * n + d1 * d1 + d2 * d2);
+  const arena = scratch.take(2 * m * n + d1 * d1 + d2 * d2);
   const k = arena.kernels;
   const blocks = arena.alloc(m * n, R.subarray(0, m * n)), aq = arena.alloc(m * n);
   const p = arena.alloc(d1 * d1, P), q = arena.alloc(d2 * d2, Q);

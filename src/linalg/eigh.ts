@@ -14,10 +14,10 @@
  */
 import { type Matrix, shapeOf } from "./matrix.js";
 import { checkMatrix, checkNumber } from "../util/validate.js";
-import { hypot, safeScaleExponent, scalePow2 } from "./scalar.js";
+import { hypot, safeScaleExponent, scalePow2, timesPow2 } from "./scalar.js";
 import { DEFAULT_SYMMETRY_TOL, symmetricPart } from "./symmetric.js";
 import { axpy } from "./blas1.js";
-import { Float64Arena } from "../kernels/index.js";
+import { ArenaSlot } from "../kernels/index.js";
 
 export interface EighOptions {
   /**
@@ -109,9 +109,7 @@ export function eighAboveKernel(n: number, w: Float64Array, threshold: number): 
   // w of subnormal size, 2^-scale alone is Infinity and no pair was selected).
   const scale = safeScaleExponent(w);
   scalePow2(w, -scale);
-  const scaled = Float64Array.of(threshold);
-  scalePow2(scaled, -scale);
-  const found = n > 4 ? selectedEigenpairs(n, w, scaled[0]) : undefined;
+  const found = n > 4 ? selectedEigenpairs(n, w, timesPow2(threshold, -scale)) : undefined;
   if (found !== undefined) {
     scalePow2(found.values, scale);
     return found;
@@ -127,16 +125,8 @@ export function eighAboveKernel(n: number, w: Float64Array, threshold: number): 
   return { values, count, vectors };
 }
 
-/** The tridiagonalization's kernel arena for n×n, kept for the next call of the same size. */
-let scratch: { n: number; arena: Float64Arena; V: Float64Array; d: Float64Array; e: Float64Array; h: Float64Array } | undefined;
-
-function tridiagonalScratch(n: number): NonNullable<typeof scratch> {
-  if (scratch === undefined || scratch.n !== n) {
-    const arena = new Float64Arena(n * n + 3 * n);
-    scratch = { n, arena, V: arena.alloc(n * n), d: arena.alloc(n), e: arena.alloc(n), h: arena.alloc(n) };
-  }
-  return scratch;
-}
+/** The tridiagonalization's kernel memory, kept between calls. */
+const tridiagonalSlot = new ArenaSlot();
 
 /** Inverse iteration steps per vector (dstein uses up to 5; 3 reach rounding level on a converged λ). */
 const INVERSE_ITERATIONS = 3;
@@ -147,11 +137,11 @@ const CLUSTER_GAP = 1e-3;
 function selectedEigenpairs(n: number, w: Float64Array, threshold: number): EighAboveResult | undefined {
   // tred2's reduction in the SIMD kernels (src/kernels/kernels.wat "tridiagonalize"): measured at
   // n = 30, 27 µs here in JavaScript and 11 µs there.
-  const ws = tridiagonalScratch(n), V = ws.V, h = ws.h;
-  V.set(w);
-  ws.arena.kernels.tridiagonalize(V.byteOffset, n, ws.d.byteOffset, ws.e.byteOffset, h.byteOffset);
+  const arena = tridiagonalSlot.take(n * n + 3 * n);
+  const V = arena.alloc(n * n, w), d0 = arena.alloc(n), e0 = arena.alloc(n), h = arena.alloc(n);
+  arena.kernels.tridiagonalize(V.byteOffset, n, d0.byteOffset, e0.byteOffset, h.byteOffset);
   // T: diagonal diag, off-diagonal off[i] between rows i and i + 1.
-  const diag = new Float64Array(n), off = ws.e.slice(1);
+  const diag = new Float64Array(n), off = e0.slice(1);
   for (let j = 0; j < n; j++) diag[j] = V[j * n + j];
   let tnorm = 0;
   for (let i = 0; i < n; i++) tnorm = Math.max(tnorm, Math.abs(diag[i]) + (i > 0 ? Math.abs(off[i - 1]) : 0) + (i < n - 1 ? Math.abs(off[i]) : 0));

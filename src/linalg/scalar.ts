@@ -32,3 +32,10 @@ export function scalePow2(x: Float64Array, k: number): void {
   const f1 = 2 ** h, f2 = 2 ** (k - h);
   for (let i = 0; i < x.length; i++) x[i] = x[i] * f1 * f2;
 }
+
+/** 2^k·x for one number, as scalePow2 does it. */
+export function timesPow2(x: number, k: number): number {
+  if (k === 0) return x;
+  const h = Math.trunc(k / 2);
+  return x * 2 ** h * 2 ** (k - h);
+}

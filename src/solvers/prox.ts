@@ -14,8 +14,8 @@
 import { svd } from "../linalg/svd.js";
 import { eigh, eighAboveKernel } from "../linalg/eigh.js";
 import type { Matrix } from "../linalg/matrix.js";
-import { safeScaleExponent, scalePow2 } from "../linalg/scalar.js";
-import { Float64Arena } from "../kernels/index.js";
+import { safeScaleExponent, scalePow2, timesPow2 } from "../linalg/scalar.js";
+import { ArenaSlot } from "../kernels/index.js";
 
 export interface ThresholdResult {
   /** Number of singular values (or |eigenvalues|) above the threshold: the rank of the output. */
@@ -66,16 +66,8 @@ export function svdThreshold(z: Matrix, tau: number, out: Float64Array): Thresho
   return { rank, nuclearNorm, inputOperatorNorm: p > 0 ? s[0] : 0 };
 }
 
-/** The Gram route's kernel arena for p rows of length q, kept for the next call (one ADMM solve calls it once per iteration with the same shape). */
-let cachedWorkspace: { p: number; q: number; arena: Float64Arena; rows: Float64Array; gram: Float64Array } | undefined;
-
-function gramWorkspace(p: number, q: number): NonNullable<typeof cachedWorkspace> {
-  if (cachedWorkspace === undefined || cachedWorkspace.p !== p || cachedWorkspace.q !== q) {
-    const arena = new Float64Arena(p * q + p * p);
-    cachedWorkspace = { p, q, arena, rows: arena.alloc(p * q), gram: arena.alloc(p * p) };
-  }
-  return cachedWorkspace;
-}
+/** The Gram route's kernel memory, kept between calls (one per ADMM iteration). */
+const gramSlot = new ArenaSlot();
 
 /** Largest σ_max/τ for the Gram route: ε·67² ≈ 1e-12. */
 const GRAM_ROUTE_MAX_RATIO = 67;
@@ -83,74 +75,48 @@ const GRAM_ROUTE_MAX_RATIO = 67;
 /** The Gram route; undefined when σ_max/τ is too large for it (the caller falls back to the SVD). */
 function gramThreshold(z: Matrix, tau: number, out: Float64Array): ThresholdResult | undefined {
   const d1 = z.rows, d2 = z.cols, Z = z.data;
+  // y = z, or zᵀ when z is tall, so that y (p×q) has the fewer rows: with C = y yᵀ = U diag(σ²) Uᵀ,
+  // SVT(y) = U_k diag(g) U_kᵀ y, and SVT(zᵀ) = SVT(z)ᵀ.
   const tall = d1 > d2;
-  const p = tall ? d2 : d1;
-  // C = zᵀz (tall) or z zᵀ (otherwise): the Gram matrix of the rows of zᵀ or z, in the SIMD kernels.
-  const ws = gramWorkspace(p, tall ? d1 : d2);
-  if (tall) for (let i = 0; i < d1; i++) for (let a = 0; a < d2; a++) ws.rows[a * d1 + i] = Z[i * d2 + a];
-  else ws.rows.set(Z);
-  // Power-of-two scaling (exact) of z and τ, a no-op for 2^-100 ≤ max|z_ij| ≤ 2^100: otherwise C
-  // overflowed (max|z_ij| ≈ 1e155: C = Infinity) or went subnormal (1e-155), both giving rank 0.
-  const scale = safeScaleExponent(ws.rows);
-  scalePow2(ws.rows, -scale);
-  const scaledTau = Float64Array.of(tau);
-  scalePow2(scaledTau, -scale);
-  const ts = scaledTau[0];
-  ws.arena.kernels.syrk(ws.rows.byteOffset, p, tall ? d1 : d2, ws.gram.byteOffset);
-  const C = ws.gram;
+  const p = tall ? d2 : d1, q = tall ? d1 : d2;
+  const arena = gramSlot.take(3 * p * q + 3 * p * p), k = arena.kernels;
+  const y = arena.alloc(p * q), C = arena.alloc(p * p);
+  if (tall) for (let i = 0; i < d1; i++) for (let a = 0; a < d2; a++) y[a * d1 + i] = Z[i * d2 + a];
+  else y.set(Z);
+  // C in the SIMD kernels, from y and τ scaled by a power of two (exact; a no-op for
+  // 2^-100 ≤ max|z_ij| ≤ 2^100): otherwise C overflowed (max|z_ij| ≈ 1e155: C = Infinity) or went
+  // subnormal (1e-155), both giving rank 0.
+  const scale = safeScaleExponent(y);
+  scalePow2(y, -scale);
+  k.syrk(y.byteOffset, p, q, C.byteOffset);
+  scalePow2(y, scale);
+  const ts = timesPow2(tau, -scale);
   // Only the eigenpairs above τ² are needed (usually a few): eighAbove skips the others' vectors.
-  const { values, count, vectors: V } = eighAboveKernel(p, C, ts * ts);
+  const { values, count: r, vectors: V } = eighAboveKernel(p, C, ts * ts);
   const top = Math.sqrt(Math.max(values[p - 1] ?? 0, 0));
   if (top > GRAM_ROUTE_MAX_RATIO * ts) return undefined;
-  // Kept eigenpairs (row t of V for values[p − count + t]), with weights g = 1 − τ/σ (scale-free).
-  const r = count, g = new Float64Array(r);
+  const inputOperatorNorm = timesPow2(top, scale);
+  if (r === 0) {
+    out.fill(0);
+    return { rank: 0, nuclearNorm: 0, inputOperatorNorm };
+  }
+  // Kept pairs: row t of V for values[p − r + t], weight g = 1 − τ/σ (scale-free). G = diag(g) U_kᵀ
+  // (r×p) and U_k (p×r), then W = G y and U_k W in the kernels.
+  const G = arena.alloc(r * p), Uk = arena.alloc(p * r), W = arena.alloc(r * q), result = arena.alloc(p * q);
   let nuclearNorm = 0;
   for (let t = 0; t < r; t++) {
-    const sigma = Math.sqrt(values[p - r + t]);
-    g[t] = 1 - ts / sigma;
+    const sigma = Math.sqrt(values[p - r + t]), g = 1 - ts / sigma;
     nuclearNorm += sigma - ts;
-  }
-  // σ_max and Σ(σ − τ) back in the units of z.
-  const norms = Float64Array.of(top, nuclearNorm);
-  scalePow2(norms, scale);
-  out.fill(0);
-  if (r === 0) return { rank: 0, nuclearNorm: 0, inputOperatorNorm: norms[0] };
-  if (tall) {
-    // W = z V_k (d1×r); out = W diag(g) V_kᵀ.
-    for (let i = 0; i < d1; i++) {
-      const zi = i * d2;
-      for (let t = 0; t < r; t++) {
-        const vt = t * p;
-        let w = 0;
-        for (let a = 0; a < d2; a++) w += Z[zi + a] * V[vt + a];
-        w *= g[t];
-        if (w === 0) continue;
-        for (let c = 0; c < d2; c++) out[zi + c] += w * V[vt + c];
-      }
-    }
-  } else {
-    // W = U_kᵀ z (r×d2); out = U_k diag(g) W.
-    const W = new Float64Array(r * d2);
-    for (let t = 0; t < r; t++) {
-      const wt = t * d2, vt = t * p;
-      for (let a = 0; a < d1; a++) {
-        const uak = V[vt + a] * g[t];
-        if (uak === 0) continue;
-        const za = a * d2;
-        for (let j = 0; j < d2; j++) W[wt + j] += uak * Z[za + j];
-      }
-    }
-    for (let a = 0; a < d1; a++) {
-      const oa = a * d2;
-      for (let t = 0; t < r; t++) {
-        const uak = V[t * p + a];
-        if (uak === 0) continue;
-        const wt = t * d2;
-        for (let j = 0; j < d2; j++) out[oa + j] += uak * W[wt + j];
-      }
+    for (let a = 0; a < p; a++) {
+      G[t * p + a] = g * V[t * p + a];
+      Uk[a * r + t] = V[t * p + a];
     }
   }
-  return { rank: r, nuclearNorm: norms[1], inputOperatorNorm: norms[0] };
+  k.gemmNN(G.byteOffset, y.byteOffset, W.byteOffset, r, p, q);
+  k.gemmNN(Uk.byteOffset, W.byteOffset, result.byteOffset, p, r, q);
+  if (tall) for (let i = 0; i < d1; i++) for (let a = 0; a < d2; a++) out[i * d2 + a] = result[a * d1 + i];
+  else out.set(result);
+  return { rank: r, nuclearNorm: timesPow2(nuclearNorm, scale), inputOperatorNorm };
 }
 
 /**
