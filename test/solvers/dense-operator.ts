@@ -5,8 +5,9 @@
  * rescaled operator B(X) = A(D1⁻¹ X D2⁻¹) built by brute force.
  */
 import type { MeasurementOperator } from "../../src/problems/operator.js";
-import { type Matrix, matmul, matmulNT, matmulTN, frobeniusNorm, scale, zeros, identity } from "../../src/linalg/matrix.js";
+import { type Matrix, matmul, matmulNT, matmulTN, scale, zeros, identity } from "../../src/linalg/matrix.js";
 import { createRng } from "../../src/random/rng.js";
+import { indefiniteTruth, lowRankTruth as libraryLowRankTruth } from "../../src/problems/truth.js";
 import { sqrtmPsd } from "../../src/linalg/sqrtm.js";
 
 export function denseOperator(rowsA: Float64Array, m: number, d1: number, d2: number, symmetric = false, kind = "dense"): MeasurementOperator {
@@ -46,25 +47,9 @@ export function measurementMatrix(rowsA: Float64Array, i: number, d1: number, d2
   return { rows: d1, cols: d2, data: rowsA.slice(i * d1 * d2, (i + 1) * d1 * d2) };
 }
 
-/** Rank-r truth M = G Hᵀ / ‖G Hᵀ‖_F with Gaussian factors (our choice of distribution, paper-notes §7.2 [I]). */
-export function lowRankTruth(d1: number, d2: number, r: number, seed: number): Matrix {
-  const rng = createRng(seed);
-  const g: Matrix = { rows: d1, cols: r, data: rng.gaussians(d1 * r) };
-  const h: Matrix = { rows: d2, cols: r, data: rng.gaussians(d2 * r) };
-  const mm = matmulNT(g, h);
-  return scale(mm, 1 / frobeniusNorm(mm));
-}
-
-/** Symmetric rank-(r1 + r2) truth U1U1ᵀ − U2U2ᵀ with ‖M‖_F = 1. */
-export function symmetricTruth(d: number, r1: number, r2: number, seed: number): Matrix {
-  const rng = createRng(seed);
-  const u1: Matrix = { rows: d, cols: r1, data: rng.gaussians(d * r1) };
-  const u2: Matrix = { rows: d, cols: r2, data: rng.gaussians(d * r2) };
-  const a = matmulNT(u1, u1), b = matmulNT(u2, u2);
-  const out = zeros(d, d);
-  for (let i = 0; i < d * d; i++) out.data[i] = a.data[i] - b.data[i];
-  return scale(out, 1 / frobeniusNorm(out));
-}
+/** The library's truths (src/problems/truth.ts), under the names these tests use. */
+export const lowRankTruth = (d1: number, d2: number, r: number, seed: number): Matrix => libraryLowRankTruth("test", d1, d2, r, seed);
+export const symmetricTruth = indefiniteTruth;
 
 export interface Instance {
   A: MeasurementOperator;
