@@ -120,9 +120,16 @@ function xyPlot(fn: string, rowsIn: readonly Row[], options: XYPlotOptions, kind
       field: fieldRef(color), type: "nominal", title: colorTitle, scale: { domain, range: domain.map((_, i) => range[i % range.length]) }, legend,
     });
     const legend = legendFor(series, colorTitle);
-    const data = references.length === 0 ? {} : { transform: [{ filter: { not: { field: fieldRef(color), oneOf: references } } }] };
+    const data: { transform?: Record<string, unknown>[] } = references.length === 0 ? {} : { transform: [{ filter: { not: { field: fieldRef(color), oneOf: references } } }] };
     if (domain.length > 0 && kind === "point") {
-      layer.push({ ...data, mark: { type: "point", filled: true, size: 50, opacity: 0.75 }, encoding: { ...encoding, color: channel(SERIES_COLORS, legend), shape: channel(SERIES_SHAPES, legend) } });
+      // The first series filled, the others hollow: two series on the same point both show
+      // (notebook 02's flat and norm-minimal factors differ by 1e-4).
+      const pointEncoding = { ...encoding, color: channel(SERIES_COLORS, legend), shape: channel(SERIES_SHAPES, legend) };
+      const first = { filter: { field: fieldRef(color), equal: domain[0] } };
+      layer.push({ transform: [first], mark: { type: "point", filled: true, size: 55, opacity: 0.8 }, encoding: pointEncoding });
+      if (domain.length > 1) {
+        layer.push({ ...data, transform: [...(data.transform ?? []), { filter: { not: first.filter } }], mark: { type: "point", filled: false, size: 55, strokeWidth: 1.6, opacity: 0.9 }, encoding: pointEncoding });
+      }
     } else if (domain.length > 0) {
       // Earlier series are drawn wider, so a later one on the same values leaves them visible
       // on both sides (depth k = 3 and k = 4 coincide in notebook 07).

@@ -108,7 +108,7 @@ test("scatterPlot refuses more than maxRows rows and says how to downsample", ()
   assert.equal((scatterPlot(many, { x: "a", y: "b", maxRows: 6000 }).data as { values: unknown[] }).values.length, 5001);
 });
 
-test("scatterPlot draws smaller series over larger ones, in legend order, with reference series as dashed lines", () => {
+test("scatterPlot draws the first series filled and the others hollow on top, smaller over larger, in legend order, with reference series as dashed lines", () => {
   const many = Array.from({ length: 30 }, (_, i) => ({ kind: "random", x: i + 1, y: i + 2 }));
   const few = [{ kind: "flat", x: 3, y: 4 }];
   const bound = [1, 10, 30].map((x) => ({ kind: "bound", x, y: 2 * x }));
@@ -116,8 +116,9 @@ test("scatterPlot draws smaller series over larger ones, in legend order, with r
   assertWellFormed(spec);
   const values = (spec.data as { values: { kind: string }[] }).values;
   assert.equal(values[values.length - 1].kind, "flat", "the one-point series is drawn last, on top");
-  const [points, reference] = units(spec);
+  const [points, hollow, reference] = units(spec);
   assert.equal(points.mark, "point");
+  assert.deepEqual([points.markDef.filled, hollow.markDef.filled], [true, false]);
   assert.deepEqual((points.encoding.color as { scale: { domain: string[] } }).scale.domain, ["flat", "random"]);
   assert.equal(reference.mark, "line");
   assert.deepEqual((reference.encoding.strokeDash as { scale: unknown }).scale, { domain: ["bound"], range: [[6, 4]] });
