@@ -6,10 +6,12 @@
  *   (d, m), or (d, p) for completion, in gray scale with white = success 1 and black = 0.
  *   Whether the paper puts "flat" and "plain nuclear norm" side by side is [I]; we do.
  * - `regularityMap`: paper Figure 4 [P + NF]: a regularity measure of the flat solutions (near
- *   norm-minimality, near balancedness) in log10 scale. The colour map is [NF]; our choice is
+ *   norm-minimality, near balancedness) in log₁₀ scale. The colour map is [NF]; our choice is
  *   the same gray scale with white = small (more regular), so "white = good" in both figures.
- *   Cells without a value (the paper skips grid points where D1 or D2 is singular) are drawn
- *   pale red, never white, so a skipped cell is not mistaken for a perfect one.
+ *   Each panel has its own colour scale (the measures differ by orders of magnitude, issue 14).
+ *   Cells without a value (the paper skips grid points where D₁ or D₂ is singular) are drawn
+ *   pale red and values below the floor (exact zeros) pale blue, both named in a legend and
+ *   kept off the grey scale, so neither is mistaken for a measured value nor stretches the scale.
  *
  * Which quantity is on the horizontal axis is [NF]; the caller chooses x and y. Grid values are
  * placed as ordered categories (equal cells whatever the spacing), y increasing upward.
@@ -69,6 +71,7 @@ export interface RegularityMapOptions extends GridMapOptions {
 }
 
 const MISSING_FILL = "#f2c4c4";
+const FLOOR_FILL = "#bcd7ee";
 
 /** Figure 3 style map of a success fraction in [0, 1]: white = 1, black = 0. */
 export function recoveryMap(rows: readonly Row[], options: RecoveryMapOptions): VegaLiteSpec {
@@ -108,15 +111,15 @@ export function regularityMap(rows: readonly Row[], options: RegularityMapOption
   const floor = options.floor ?? 1e-16;
   if (typeof floor !== "number" || !(floor > 0) || !Number.isFinite(floor)) throw new RangeError(`${fn}: floor must be a positive finite number; received ${String(floor)}.`);
   const valueTitle = checkText(fn, "valueTitle", options.valueTitle) ?? g.value;
-  const floored = g.rows.some((r) => typeof r[g.value] === "number" && (r[g.value] as number) < floor);
-  const logTitle = `log10 ${valueTitle}` + (floored ? ` (values < ${floor} at ${Math.log10(floor).toFixed(0)})` : "");
+  const logTitle = `log₁₀ ${valueTitle}`;
   const ref = `datum[${JSON.stringify(g.value)}]`;
   const scale = g.scheme === "greys" ? { range: ["white", "black"] } : { scheme: g.scheme };
+  const measured = `isValid(${ref}) && ${ref} >= ${floor}`;
   const present = {
-    transform: [{ filter: `isValid(${ref})` }, { calculate: floored ? `log(max(${ref}, ${floor})) / LN10` : `log(${ref}) / LN10`, as: "log10_value" }],
+    transform: [{ filter: measured }, { calculate: `log(${ref}) / LN10`, as: "log10_value" }],
     mark: { type: "rect", stroke: "#999999", strokeWidth: 0.4 },
     encoding: {
-      color: { field: "log10_value", type: "quantitative", title: logTitle, scale },
+      color: { field: "log10_value", type: "quantitative", title: logTitle, scale, legend: { format: ".1f" } },
       tooltip: [
         ...tooltipList(g.rows, [...g.plotted, [g.value, valueTitle]], []),
         { field: "log10_value", type: "quantitative", title: logTitle, format: ".3~f" },
@@ -125,14 +128,21 @@ export function regularityMap(rows: readonly Row[], options: RegularityMapOption
     },
   };
   const layers: Record<string, unknown>[] = [present];
-  if (g.rows.some((r) => r[g.value] === null || r[g.value] === undefined)) {
+  const status: [string, string, string][] = [];
+  if (g.rows.some((r) => r[g.value] === null || r[g.value] === undefined)) status.push([`!isValid(${ref})`, "no usable trial", MISSING_FILL]);
+  if (g.rows.some((r) => typeof r[g.value] === "number" && (r[g.value] as number) < floor)) status.push([`isValid(${ref}) && ${ref} < ${floor}`, `below ${floor} (zero to rounding)`, FLOOR_FILL]);
+  if (status.length > 0) {
+    // A nominal fill scale of its own, so these cells get legend entries without joining the grey scale.
     layers.push({
-      transform: [{ filter: `!isValid(${ref})` }, { calculate: "'skipped (no value)'", as: "status" }],
-      mark: { type: "rect", fill: MISSING_FILL, stroke: "#999999", strokeWidth: 0.4 },
-      encoding: { tooltip: [...tooltipList(g.rows, g.plotted, []), { field: "status", type: "nominal", title: valueTitle }] },
+      transform: [{ calculate: status.map(([test, label]) => `${test} ? ${JSON.stringify(label)} : `).join("") + "null", as: "status" }, { filter: "datum.status !== null" }],
+      mark: { type: "rect", stroke: "#999999", strokeWidth: 0.4 },
+      encoding: {
+        fill: { field: "status", type: "nominal", title: null, scale: { domain: status.map((s) => s[1]), range: status.map((s) => s[2]) }, legend: { orient: "bottom", labelLimit: 0 } },
+        tooltip: [...tooltipList(g.rows, [...g.plotted, [g.value, valueTitle]], []), { field: "status", type: "nominal", title: "cell" }],
+      },
     });
   }
-  return assemble(g, layers);
+  return assemble(g, layers, "independent");
 }
 
 interface Grid {
@@ -216,7 +226,7 @@ function gridAxis(field: string, title: string, rows: readonly Row[], sort: "asc
   return { field: fieldRef(field), type: "ordinal", sort, axis };
 }
 
-function assemble(g: Grid, layers: Record<string, unknown>[]): VegaLiteSpec {
+function assemble(g: Grid, layers: Record<string, unknown>[], colorScales: "shared" | "independent" = "shared"): VegaLiteSpec {
   const inner: Record<string, unknown> = {
     width: g.width,
     height: g.height,
@@ -229,6 +239,6 @@ function assemble(g: Grid, layers: Record<string, unknown>[]): VegaLiteSpec {
     ...outer,
     facet: { column: { field: fieldRef(g.facet), type: "nominal", title: null, sort: g.facetOrder, header: { labelFontSize: 13 } } },
     spec: inner,
-    resolve: { scale: { color: "shared" } },
+    resolve: { scale: { color: colorScales, fill: "shared" } },
   };
 }

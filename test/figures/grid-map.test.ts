@@ -58,20 +58,22 @@ test("recoveryMap names bad input", () => {
   assert.throws(() => recoveryMap(grid, { x: "d", y: "p", value: "rate", facet: "method", facetOrder: ["flat"] }), /facetOrder must list every value of "method"; missing "plain nuclear norm"/);
 });
 
-test("regularityMap(rows) colors log10 of the value and marks skipped cells apart", () => {
+test("regularityMap(rows) colors log10 of the value, one scale per panel, and marks skipped cells apart in a legend", () => {
   const rows = grid.map((r, i) => ({ ...r, gap: i % 4 === 0 ? null : 10 ** -(i % 7) }));
   const spec = regularityMap(rows, { x: "d", y: "p", value: "gap", facet: "method", valueTitle: "norm gap" });
   assertWellFormed(spec);
   const layers = (spec.spec as { layer: { transform: { calculate?: string; filter?: string; as?: string }[] }[] }).layer;
-  assert.equal(layers.length, 2, "present cells and skipped cells");
+  assert.equal(layers.length, 2, "measured cells and skipped cells");
   assert.equal(layers[0].transform[1].calculate, 'log(datum["gap"]) / LN10');
   const [present, skipped] = units(spec);
   assert.equal(present.mark, "rect");
   assert.equal(present.encoding.color.field, "log10_value");
-  assert.equal(present.encoding.color.title, "log10 norm gap");
+  assert.equal(present.encoding.color.title, "log₁₀ norm gap");
   assert.equal(skipped.mark, "rect");
   assert.equal(skipped.encoding.color, undefined);
-  assert.notEqual(skipped.markDef.fill, "white");
+  assert.deepEqual((skipped.encoding.fill as { scale: unknown }).scale, { domain: ["no usable trial"], range: ["#f2c4c4"] });
+  // The measures differ by orders of magnitude: each panel gets its own colour scale (issue 14).
+  assert.deepEqual(spec.resolve, { scale: { color: "independent", fill: "shared" } });
 });
 
 test("regularityMap has no skipped layer when every cell has a value", () => {
@@ -81,14 +83,16 @@ test("regularityMap has no skipped layer when every cell has a value", () => {
   assert.equal(units(spec).length, 1);
 });
 
-test("regularityMap draws values below the floor (exact zeros too) at the floor and says so in the legend", () => {
+test("regularityMap keeps values below the floor (exact zeros too) off the grey scale, in a legend entry of their own", () => {
   const rows = grid.map((r, i) => ({ ...r, gap: i === 3 ? 0 : 10 ** -(i % 5) }));
   const spec = regularityMap(rows, { x: "d", y: "p", value: "gap", facet: "method", valueTitle: "norm gap" });
   assertWellFormed(spec);
-  const layers = (spec.spec as { layer: { transform: { calculate?: string }[] }[] }).layer;
-  assert.equal(layers[0].transform[1].calculate, 'log(max(datum["gap"], 1e-16)) / LN10');
-  assert.equal(units(spec)[0].encoding.color.title, "log10 norm gap (values < 1e-16 at -16)");
-  assert.equal(units(regularityMap(rows, { x: "d", y: "p", value: "gap", facet: "method", floor: 1e-12 }))[0].encoding.color.title, "log10 gap (values < 1e-12 at -12)");
+  const layers = (spec.spec as { layer: { transform: { filter?: string; calculate?: string }[] }[] }).layer;
+  assert.equal(layers[0].transform[0].filter, 'isValid(datum["gap"]) && datum["gap"] >= 1e-16', "the grey scale sees measured values only");
+  const [, special] = units(spec);
+  assert.deepEqual((special.encoding.fill as { scale: { domain: string[] } }).scale.domain, ["below 1e-16 (zero to rounding)"]);
+  const other = units(regularityMap(rows, { x: "d", y: "p", value: "gap", facet: "method", floor: 1e-12 }))[1];
+  assert.deepEqual((other.encoding.fill as { scale: { domain: string[] } }).scale.domain, ["below 1e-12 (zero to rounding)"]);
 });
 
 test("regularityMap rejects values that have no log10 and a bad floor", () => {

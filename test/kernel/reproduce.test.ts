@@ -34,10 +34,11 @@ test("a passing notebook runs in quick mode and yields its notebook, figure file
   const [figure] = code[1].outputs;
   assert.equal(figure.output_type, "execute_result");
   assert.equal(typeof figure.data["application/vnd.vegalite.v5+json"], "object");
-  assert.ok("image/svg+xml" in figure.data);
-  assert.match(readFileSync(join(out, "figures", "passing-1.svg"), "utf8"), /^<svg/);
+  assert.ok("image/png" in figure.data);
+  assert.deepEqual(figure.metadata, { "image/png": { width: 1, height: 1 } }, "the figure's metadata reaches the notebook");
   assert.deepEqual([...readFileSync(join(out, "figures", "passing-1.png")).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
-  assert.match(readFileSync(join(out, "index.html"), "utf8"), /<img src="figures\/passing-1\.svg"/);
+  assert.equal(JSON.parse(readFileSync(join(out, "figures", "passing-1.vl.json"), "utf8")).mark, "point");
+  assert.match(readFileSync(join(out, "index.html"), "utf8"), /<img src="figures\/passing-1\.png" width="1"/);
   assert.match(r.stdout, /^notebooks: 1 passed, 0 failed$/m);
 });
 
