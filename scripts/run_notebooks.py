@@ -74,12 +74,13 @@ def format_seconds(seconds):
 class ProgressReporter:
     """The running notebook's progress on `stream` (see the module docstring)."""
 
-    def __init__(self, label, code_cells, stream=sys.stderr, interval=8.0, tty=None, clock=time.monotonic):
-        self.label, self.code_cells, self.stream, self.interval, self.clock = label, code_cells, stream, interval, clock
-        self.tty = stream.isatty() if tty is None else tty
+    def __init__(self, label, code_cells, interval, stream=sys.stderr):
+        self.label, self.code_cells, self.interval, self.stream = label, code_cells, interval, stream
+        self.tty = stream.isatty()
+        self.clock = time.monotonic
         self.lock = threading.Lock()
         self.cell = None  # 1-based position among the code cells of the one running
-        self.started = self.last_line = clock()
+        self.started = self.last_line = self.clock()
         self.progress = None  # latest text/plain of a progress display in this cell
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._tick, daemon=True)
@@ -180,7 +181,7 @@ def run_job(job, kernel, timeout, interval=8.0):
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and cell.source.strip():
             code_positions[index] = len(code_positions) + 1
-    reporter = ProgressReporter(os.path.basename(job["input"]), len(code_positions), interval=interval)
+    reporter = ProgressReporter(os.path.basename(job["input"]), len(code_positions), interval)
 
     def on_cell_execute(cell, cell_index):
         reporter.cell_started(code_positions.get(cell_index, 0))

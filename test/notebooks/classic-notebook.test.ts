@@ -66,7 +66,11 @@ let base = "";
 let token = "";
 
 before(async () => {
-  ({ skip } = await pythonWith(["notebook"]));
+  try {
+    ({ skip } = await pythonWith(["notebook"]));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\nThis test needs the classic Notebook: Debian/Ubuntu: apt-get install -y python3-notebook`);
+  }
   if (skip) return;
   const dir = tempDir("classic");
   const notebooks = join(dir, "notebooks");
