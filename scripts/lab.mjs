@@ -35,7 +35,7 @@ function main() {
     console.error([
       "flatlab: no Python with JupyterLab or the Notebook was found. Install one:",
       "  pip:            pip install jupyterlab",
-      `  Debian/Ubuntu:  ${process.getuid?.() === 0 ? "" : "sudo "}apt-get install -y python3-notebook   (the classic Notebook)`,
+      "  Debian/Ubuntu:  sh scripts/install.sh   (installs python3-notebook, the classic Notebook, among others)",
       "Or open notebooks/ in VS Code and pick the kernel \"TypeScript (flatlab)\" (start VS Code with",
       `JUPYTER_PATH=${jupyterEnv().JUPYTER_PATH} so it finds the kernel).`,
     ].join("\n"));

@@ -69,7 +69,7 @@ before(async () => {
   try {
     ({ skip } = await pythonWith(["notebook"]));
   } catch (e) {
-    throw new Error(`${(e as Error).message}\nThis test needs the classic Notebook: Debian/Ubuntu: apt-get install -y python3-notebook`);
+    throw new Error(`${(e as Error).message}\nThis test needs the classic Notebook (Debian: python3-notebook, which sh scripts/install.sh installs)`);
   }
   if (skip) return;
   const dir = tempDir("classic");

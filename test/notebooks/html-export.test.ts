@@ -38,7 +38,7 @@ before(async () => {
   try {
     ({ skip, python } = await pythonWith(["nbconvert"]));
   } catch (e) {
-    throw new Error(`${(e as Error).message}\nThis test needs nbconvert and MathJax: Debian/Ubuntu: apt-get install -y jupyter-nbconvert libjs-mathjax`);
+    throw new Error(`${(e as Error).message}\nThis test needs nbconvert and MathJax (Debian: jupyter-nbconvert and libjs-mathjax, which sh scripts/install.sh installs)`);
   }
   if (skip) return;
   htmlDir = tempDir("html-export");
@@ -68,7 +68,7 @@ for (const name of committedNotebooks()) {
       const usesMath = nb.cells.some((c) => c.cell_type === "markdown" && source(c).includes("$"));
       if (usesMath && mathjaxRan !== true) {
         problems.push(mathjaxRan === false
-          ? "MathJax did not load (the export points at file:///usr/share/javascript/mathjax/MathJax.js: Debian's libjs-mathjax)"
+          ? "MathJax did not load (the export points at file:///usr/share/javascript/mathjax/MathJax.js: Debian's libjs-mathjax, which sh scripts/install.sh installs)"
           : "MathJax did not finish typesetting within 20 s");
       }
       for (const e of seen.mathjax?.errors ?? []) problems.push(`MathJax error: ${e}`);
