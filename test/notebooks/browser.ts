@@ -102,21 +102,29 @@ export function probe(page: Page, layout: "nbconvert" | "classic"): Promise<Prob
 /**
  * A drawn figure: a decoded image shown at a real size with at least 2% of its pixels unlike the
  * background and 8 distinct colours. An <svg> whose children a sanitizer removed, a blank or
- * broken PNG fail (0% ink); the committed figures measured 5.4% (07's line chart) to 55% ink
- * (03's greyscale maps), 16 to 204 colours. Only the renderer is judged here: whether a figure
- * shows every series is for the figure's own tests and a look at the picture.
+ * broken PNG fail (0% ink); the committed figures measured 6.5% (01's scatter plot) to 46% ink
+ * (03's greyscale maps), 16 to 253 colours. Given the output's metadata width (a 2× PNG is shown
+ * at 1×), the image must not be shown wider than that. Only the renderer is judged here: whether
+ * a figure shows every series is for the figure's own tests and a look at the picture.
  */
-export function figureProblem(images: ProbedImage[]): string | undefined {
+export function figureProblem(images: ProbedImage[], metadataWidth?: number): string | undefined {
   if (images.length === 0) return "shows no image";
   const best = images.reduce((a, b) => (b.ink > a.ink ? b : a));
   const where = `${best.kind} ${best.naturalWidth}×${best.naturalHeight} shown at ${best.shownWidth}×${best.shownHeight}, ${(100 * best.ink).toFixed(2)}% ink, ${best.colours} colours${best.shapes !== undefined ? `, ${best.shapes} SVG shapes` : ""}`;
   if (best.naturalWidth === 0 || best.naturalHeight === 0) return `has an image that did not decode (${where})`;
   if (best.shownWidth < 50 || best.shownHeight < 50) return `shows its image too small (${where})`;
   if (best.ink < 0.02 || best.colours < 8) return `shows an image without drawn content (${where})`;
+  if (metadataWidth !== undefined && best.shownWidth > metadataWidth + 1) return `shows its image wider than the ${metadataWidth} px its metadata asks for (${where})`;
   return undefined;
 }
 
-type Output = { output_type: string; name?: string; data?: Record<string, unknown> };
+/** The width an output's metadata gives its PNG (nbformat: metadata["image/png"].width). */
+export function pngWidth(out: Output): number | undefined {
+  const w = (out.metadata?.["image/png"] as { width?: unknown } | undefined)?.width;
+  return typeof w === "number" && w > 0 ? w : undefined;
+}
+
+type Output = { output_type: string; name?: string; data?: Record<string, unknown>; metadata?: Record<string, unknown> };
 type NotebookCell = { cell_type: string; source: string | string[]; outputs?: Output[] };
 export type Notebook = { cells: NotebookCell[] };
 

@@ -19,7 +19,7 @@ import { randomBytes } from "node:crypto";
 import type { Browser } from "puppeteer-core";
 import { pythonWith, tempDir } from "../kernel/jupyterHarness.js";
 import {
-  committedNotebooks, figureProblem, launchChromium, NOTEBOOKS_DIR, outputRole, probe, type ProbedOutput, readNotebook, ROOT, watchRequests,
+  committedNotebooks, figureProblem, launchChromium, NOTEBOOKS_DIR, outputRole, pngWidth, probe, type ProbedOutput, readNotebook, ROOT, watchRequests,
 } from "./browser.js";
 
 /**
@@ -145,7 +145,7 @@ for (const name of OPENED) {
           const at = `${where}, output ${j + 1} (${role})`;
           const s = shown[j];
           if (role === "figure") {
-            const p = figureProblem(s.images);
+            const p = figureProblem(s.images, pngWidth(out));
             if (p) problems.push(`${at} ${p}; shown as ${s.classes}: ${JSON.stringify(s.text.slice(0, 120))}`);
           } else if (role === "summary") {
             const p = summaryProblem(text(out.data!["text/markdown"]), s);

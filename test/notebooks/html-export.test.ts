@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import type { Browser } from "puppeteer-core";
 import { pythonWith, tempDir } from "../kernel/jupyterHarness.js";
 import {
-  committedNotebooks, figureProblem, launchChromium, NOTEBOOKS_DIR, outputRole, probe, readNotebook, source, watchRequests,
+  committedNotebooks, figureProblem, launchChromium, NOTEBOOKS_DIR, outputRole, pngWidth, probe, readNotebook, source, watchRequests,
 } from "./browser.js";
 
 /**
@@ -91,7 +91,7 @@ for (const name of committedNotebooks()) {
           const role = outputRole(out);
           const at = `${where}, output ${j + 1} (${role})`;
           if (role === "figure") {
-            const p = figureProblem(shown.outputs[j].images);
+            const p = figureProblem(shown.outputs[j].images, pngWidth(out));
             if (p) problems.push(`${at} ${p}; text shown: ${JSON.stringify(shown.outputs[j].text.slice(0, 120))}`);
           } else if (role === "summary" || (out.data && "text/html" in out.data)) {
             // Summaries and tables: text a reader reads (stdout logs may hold identifiers).
