@@ -132,11 +132,16 @@ export function readNotebook(file: string): Notebook {
   return JSON.parse(readFileSync(file, "utf8")) as Notebook;
 }
 
-export function source(cell: NotebookCell): string {
-  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+/** nbformat may store a text value as a list of lines. */
+export function joined(value: unknown): string {
+  return Array.isArray(value) ? value.join("") : String(value);
 }
 
-export const VEGALITE = "application/vnd.vegalite.v5+json";
+export function source(cell: NotebookCell): string {
+  return joined(cell.source);
+}
+
+const VEGALITE = "application/vnd.vegalite.v5+json";
 
 /** What an output is to a reader: a figure (it holds a Vega-Lite spec), a summary (markdown) or other. */
 export function outputRole(out: Output): "figure" | "summary" | "other" {

@@ -19,13 +19,13 @@ import { randomBytes } from "node:crypto";
 import type { Browser } from "puppeteer-core";
 import { pythonWith, tempDir } from "../kernel/jupyterHarness.js";
 import {
-  committedNotebooks, figureProblem, launchChromium, NOTEBOOKS_DIR, outputRole, pngWidth, probe, type ProbedOutput, readNotebook, ROOT, watchRequests,
+  committedNotebooks, figureProblem, joined, launchChromium, NOTEBOOKS_DIR, outputRole, pngWidth, probe, type ProbedOutput, readNotebook, ROOT, watchRequests,
 } from "./browser.js";
 
 /**
  * The notebooks the issue names: 01 (a scatter plot and a one-line summary), 03 (four greyscale
- * phase maps), 08 (four line charts). Each page also starts a flatlab kernel, as for a reader;
- * on the shared 2-core machine a page took 4 to 12 s to load, so three keep the test near 30 s.
+ * phase maps), 08 (four line charts). Each page also starts a flatlab kernel, as for a reader:
+ * on the shared, loaded 2-core machine a page took 4 to 12 s to load and the file 38 to 56 s.
  * Every notebook's figures are checked as drawn in html-export.test.ts.
  */
 const OPENED = committedNotebooks().filter((n) => /^0[138]-/.test(n));
@@ -40,10 +40,6 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-function text(value: unknown): string {
-  return Array.isArray(value) ? value.join("") : String(value);
 }
 
 /**
@@ -148,7 +144,7 @@ for (const name of OPENED) {
             const p = figureProblem(s.images, pngWidth(out));
             if (p) problems.push(`${at} ${p}; shown as ${s.classes}: ${JSON.stringify(s.text.slice(0, 120))}`);
           } else if (role === "summary") {
-            const p = summaryProblem(text(out.data!["text/markdown"]), s);
+            const p = summaryProblem(joined(out.data!["text/markdown"]), s);
             if (p) problems.push(`${at} ${p}; shown as ${s.classes}: ${JSON.stringify(s.text.slice(0, 120))}`);
           }
         });

@@ -53,7 +53,7 @@ after(async () => {
 });
 
 for (const name of committedNotebooks()) {
-  test(`${name} exported by nbconvert --to html shows every figure and typeset math, offline`, async (t) => {
+  test(`${name} exported by nbconvert --to html shows every figure and typeset math, offline`, { timeout: 90_000 }, async (t) => {
     if (skip) return t.skip(skip);
     const html = join(htmlDir, name.replace(/\.ipynb$/, ".html"));
     assert.ok(existsSync(html), `nbconvert wrote no ${html}`);
