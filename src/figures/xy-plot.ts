@@ -134,13 +134,17 @@ function xyPlot(fn: string, rowsIn: readonly Row[], options: XYPlotOptions, kind
       // Earlier series are drawn wider, so a later one on the same values leaves them visible
       // on both sides (depth k = 3 and k = 4 coincide in notebook 07).
       // One layer per series, in legend order (scales are shared across layers).
-      domain.forEach((v, i) => {
-        layer.push({
-          transform: [{ filter: { field: fieldRef(color), equal: v } }],
-          mark: { type: "line", strokeWidth: Math.max(1.5, 4 - 1.1 * i), point: { filled: true, size: 30 } },
-          encoding: { ...encoding, color: channel(SERIES_COLORS, { ...legend, symbolType: "stroke" }), strokeDash: channel(SERIES_DASHES, { ...legend, symbolType: "stroke" }) },
-        });
-      });
+      const lines = domain.map((v, i) => ({
+        transform: [{ filter: { field: fieldRef(color), equal: v } }],
+        mark: { type: "line", strokeWidth: Math.max(1.5, 4 - 1.1 * i), point: { filled: true, size: 30 } },
+        encoding: { ...encoding, color: channel(SERIES_COLORS, { ...legend, symbolType: "stroke" }), strokeDash: channel(SERIES_DASHES, { ...legend, symbolType: "stroke" }) },
+      }));
+      // With reference lines, the series share one dash scale in a layer of their own, and the
+      // references get an independent one (below): one shared scale would merge the two domains
+      // and draw the references solid, with a second legend of every name (notebook 08). Colour
+      // is made independent too, so the series' colour and dash legends still merge into one.
+      if (references.length === 0) layer.push(...lines);
+      else layer.push({ layer: lines });
     }
     if (references.length > 0) {
       // Reference lines have a legend of their own: dark dashed strokes, not data symbols.
@@ -166,6 +170,7 @@ function xyPlot(fn: string, rowsIn: readonly Row[], options: XYPlotOptions, kind
       y: positional(y, yTitle, logY),
     },
     layer,
+    ...(kind === "line" && references.length > 0 ? { resolve: { scale: { color: "independent", strokeDash: "independent" } } } : {}),
   };
   return spec;
 }

@@ -133,3 +133,14 @@ test("long series names put the legend under the plot with labels never cut", ()
   const legend = (line.encoding.color as { legend: Record<string, unknown> }).legend;
   assert.deepEqual([legend.orient, legend.labelLimit], ["bottom", 0]);
 });
+
+test("linePlot draws reference series as dashed lines on a dash scale of their own", () => {
+  const series = ["a", "b"].flatMap((s, i) => [1, 2, 3].map((x) => ({ s, x, y: x + i })));
+  const bound = [1, 3].map((x) => ({ s: "bound", x, y: 5 }));
+  const spec = linePlot([...series, ...bound], { x: "x", y: "y", color: "s", references: ["bound"], seriesOrder: ["a", "b", "bound"] });
+  assertWellFormed(spec);
+  const all = units(spec);
+  assert.deepEqual(all.map((u) => u.mark), ["line", "line", "line"]);
+  assert.deepEqual((all[0].encoding.strokeDash as { scale: { domain: string[] } }).scale.domain, ["a", "b"]);
+  assert.deepEqual((all[2].encoding.strokeDash as { scale: unknown }).scale, { domain: ["bound"], range: [[6, 4]] });
+});
