@@ -102,8 +102,8 @@ export function probe(page: Page, layout: "nbconvert" | "classic"): Promise<Prob
 /**
  * A drawn figure: a decoded image shown at a real size with at least 2% of its pixels unlike the
  * background and 8 distinct colours. An <svg> whose children a sanitizer removed, a blank or
- * broken PNG fail (0% ink); the committed figures measured 6.5% (01's scatter plot) to 46% ink
- * (03's greyscale maps), 16 to 253 colours. Given the output's metadata width (a 2× PNG is shown
+ * broken PNG fail (0% ink); the 20 figures of a quick run of every notebook measured 5.8% to
+ * 46% ink (03's greyscale maps), 16 to about 250 colours. Given the output's metadata width (a 2× PNG is shown
  * at 1×), the image must not be shown wider than that. Only the renderer is judged here: whether
  * a figure shows every series is for the figure's own tests and a look at the picture.
  */
