@@ -11,7 +11,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -108,6 +108,12 @@ test("npm run lab says it passes --allow-root when run as root", (t) => {
   if (skip) return t.skip(skip);
   if (process.getuid?.() !== 0) return t.skip("not root");
   assert.match(serverLog, /running as root, so passing --allow-root/);
+});
+
+test("npm run lab with an unknown FLATLAB_JUPYTER_APP is an error listing the valid ones", () => {
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "lab.mjs"), "--no-browser"], { cwd: ROOT, env: { ...process.env, FLATLAB_JUPYTER_APP: "voila" }, encoding: "utf8", timeout: 30_000 });
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /FLATLAB_JUPYTER_APP must be one of "jupyterlab", "notebook"; received "voila"/);
 });
 
 for (const name of OPENED) {
