@@ -9,7 +9,9 @@
 // notebooks carry their outputs); quick mode writes them to <out>/notebooks/ so tests leave the
 // tree clean. A failed notebook goes to <out>/failed/ and never overwrites anything. Exit status 1
 // names the notebook, the cell and the error of every failure; 2 means bad arguments or a
-// notebook that does not exist.
+// notebook that does not exist. While a notebook runs, stderr shows its progress (cell i of n, and
+// the grid's trials, rate and time left): one updating line on a terminal, else a plain line every
+// FLATLAB_PROGRESS_SECONDS (8 by default) during a long cell (scripts/run_notebooks.py).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
