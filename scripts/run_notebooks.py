@@ -16,8 +16,9 @@ While a notebook runs, stderr shows which code cell runs (i of n), for how long,
 state of any flatlab progress display the cell updates (src/display/progress.ts: display ids
 "flatlab-progress-…", e.g. an experiment grid's trials done, rate and time left), read off the
 kernel's iopub messages. On a terminal that is one line rewritten in place; otherwise (CI logs,
-pipes) plain lines: one every FLATLAB_PROGRESS_SECONDS (8 by default) while a cell runs, and one
-when a cell that ran that long, or showed progress, ends. Quick cells print nothing.
+pipes) plain lines: one every FLATLAB_PROGRESS_SECONDS (8 by default) while a cell runs (or the
+kernel starts), and one when a cell that ran that long, or showed progress, ends. Quick cells
+print nothing.
 """
 import argparse
 import json
@@ -79,7 +80,9 @@ class ProgressReporter:
         self.tty = stream.isatty()
         self.clock = time.monotonic
         self.lock = threading.Lock()
-        self.cell = None  # 1-based position among the code cells of the one running
+        # What runs: "cell 4/11" (position among the code cells), "starting the kernel" until the
+        # first cell, None between cells.
+        self.step = "starting the kernel"
         self.started = self.last_line = self.clock()
         self.progress = None  # latest text/plain of a progress display in this cell
         self.stop = threading.Event()
@@ -97,7 +100,7 @@ class ProgressReporter:
                 self._write("\r\x1b[K")
 
     def _status(self, now, done=False):
-        parts = [f"{self.label}: cell {self.cell}/{self.code_cells}{' done in' if done else ','} {format_seconds(now - self.started)}"]
+        parts = [f"{self.label}: {self.step}{' done in' if done else ','} {format_seconds(now - self.started)}"]
         if self.progress:
             parts.append(self.progress)
         return ", ".join(parts)
@@ -116,7 +119,7 @@ class ProgressReporter:
     def _tick(self):
         while not self.stop.wait(0.5 if self.tty else min(1.0, self.interval / 4)):
             with self.lock:
-                if self.cell is None:
+                if self.step is None:
                     continue
                 now = self.clock()
                 if self.tty:
@@ -127,19 +130,19 @@ class ProgressReporter:
 
     def cell_started(self, position):
         with self.lock:
-            self.cell, self.progress = position, None
+            self.step, self.progress = f"cell {position}/{self.code_cells}", None
             self.started = self.last_line = self.clock()
 
     def cell_finished(self):
         with self.lock:
-            if self.cell is None:
+            if self.step is None:
                 return
             now = self.clock()
             if self.progress or now - self.started >= self.interval:
                 self._line("flatlab:   " + self._status(now, done=True))
             elif self.tty:
                 self._write("\r\x1b[K")
-            self.cell = None
+            self.step = None
 
     def message(self, msg):
         """Notes the text of a flatlab progress display from an iopub message."""
