@@ -90,16 +90,25 @@ const MISSING_FILL = "#f2c4c4";
 
 /** Figure 3 style map of a success fraction in [0, 1]: white = 1, black = 0. */
 export function recoveryMap(rows: readonly Row[], options: RecoveryMapOptions): VegaLiteSpec {
-  const fn = "recoveryMap";
+  const { g, layer, slider } = successCells("recoveryMap", rows, options);
+  return assemble(g, [layer], slider);
+}
+
+/**
+ * The checked grid and the layer of gray cells of a success map, from a value field or (with the
+ * threshold slider) from per-trial errors; `groupExtra` names further per-cell fields the slider's
+ * aggregate keeps (cell edges of a transition map).
+ */
+export function successCells(fn: string, rows: readonly Row[], options: RecoveryMapOptions, groupExtra: readonly string[] = []): { g: Grid; layer: Record<string, unknown>; slider?: ThresholdParts } {
   if (typeof options !== "object" || options === null) fail(fn, "options", "an object with at least x, y and value or errors", options, TypeError);
   const errorsOption = options.errors ?? (Array.isArray(rows?.[0]?.errors) && options.value === undefined ? "errors" : undefined);
   const g = checkGrid(fn, rows, { ...options, value: options.value ?? errorsOption ?? (undefined as unknown as string) });
   const valueTitle = checkText(fn, "valueTitle", options.valueTitle) ?? "success rate";
   // Figure 3's gray scale runs from black (0) to white (1): Vega's "greys" scheme runs the other way.
   const scale = g.scheme === "greys" ? { domain: [0, 1], range: ["black", "white"] } : { domain: [0, 1], scheme: g.scheme };
-  const rect = { type: "rect", stroke: "#999999", strokeWidth: 0.4 };
+  const mark = { type: "rect", stroke: "#999999", strokeWidth: 0.4 };
   if (errorsOption !== undefined) {
-    const t = thresholdSlider(fn, g, errorsOption, options);
+    const slider = thresholdSlider(fn, g, errorsOption, options, groupExtra);
     const tooltip = [
       ...tooltipList(g.rows, g.plotted, []),
       { field: SUCCESS_RATE, type: "quantitative", title: valueTitle, format: ".2~f" },
@@ -108,8 +117,7 @@ export function recoveryMap(rows: readonly Row[], options: RecoveryMapOptions): 
       { field: THRESHOLD, type: "quantitative", title: "threshold ε", format: ".1e" },
       ...g.extra.map((f) => tooltipEntry(f, g.rows)),
     ];
-    const cells = { mark: rect, encoding: { color: { field: SUCCESS_RATE, type: "quantitative", title: valueTitle, scale, legend: { format: ".1f" } }, tooltip } };
-    return assemble(g, [cells], t);
+    return { g, slider, layer: { mark, encoding: { color: { field: SUCCESS_RATE, type: "quantitative", title: valueTitle, scale, legend: { format: ".1f" } }, tooltip } } };
   }
   checkNumericField(fn, "value", g.value, g.rows);
   g.rows.forEach((r, i) => {
@@ -124,16 +132,15 @@ export function recoveryMap(rows: readonly Row[], options: RecoveryMapOptions): 
     counts.push([f, arg]);
   }
   const tooltip = tooltipList(g.rows, [...g.plotted, [g.value, valueTitle], ...counts], g.extra);
-  const cells = { mark: rect, encoding: { color: { field: fieldRef(g.value), type: "quantitative", title: valueTitle, scale, legend: { format: ".1f" } }, tooltip } };
-  return assemble(g, [cells]);
+  return { g, layer: { mark, encoding: { color: { field: fieldRef(g.value), type: "quantitative", title: valueTitle, scale, legend: { format: ".1f" } }, tooltip } } };
 }
 
 /** Names of the fields the threshold slider computes (per cell, after the aggregate). */
-const SUCCESS_RATE = "success rate at ε", SUCCESS_COUNT = "successes at ε", TRIAL_COUNT = "trials in cell", THRESHOLD = "threshold ε";
+export const SUCCESS_RATE = "success rate at ε", SUCCESS_COUNT = "successes at ε", TRIAL_COUNT = "trials in cell", THRESHOLD = "threshold ε";
 /** The Vega-Lite parameter holding log₁₀ ε (what the slider moves). */
 export const THRESHOLD_PARAM = "log10_threshold";
 
-interface ThresholdParts {
+export interface ThresholdParts {
   readonly params: Record<string, unknown>[];
   readonly transform: Record<string, unknown>[];
   readonly title: Record<string, unknown>;
@@ -144,7 +151,7 @@ interface ThresholdParts {
  * cell's errors, mark a trial a success when its error is below 10^log₁₀ε (null: failure) and
  * average per cell. The title's second line names ε, so a static image says which threshold it shows.
  */
-function thresholdSlider(fn: string, g: Grid, errors: string, options: RecoveryMapOptions): ThresholdParts {
+export function thresholdSlider(fn: string, g: Grid, errors: string, options: RecoveryMapOptions, groupExtra: readonly string[] = []): ThresholdParts {
   const field = checkField(fn, "errors", errors, g.rows);
   g.rows.forEach((r, i) => {
     const v = r[field];
@@ -158,7 +165,7 @@ function thresholdSlider(fn: string, g: Grid, errors: string, options: RecoveryM
   const start = Math.log10(threshold);
   if (start < range[0] || start > range[1]) fail(fn, "threshold", `within the slider's range [1e${range[0]}, 1e${range[1]}]`, threshold);
   const e = `datum[${JSON.stringify("flatlab trial error")}]`;
-  const groupby = [g.facet, g.x, g.y, ...g.extra.filter((f) => f !== g.x && f !== g.y && f !== g.facet)].filter((f): f is string => f !== undefined);
+  const groupby = [...new Set([g.facet, g.x, g.y, ...g.extra, ...groupExtra].filter((f): f is string => f !== undefined))];
   const title = checkText(fn, "title", options.title);
   return {
     params: [{ name: THRESHOLD_PARAM, value: start, bind: { input: "range", min: range[0], max: range[1], step: 0.25, name: "success threshold: log₁₀ ε " } }],
@@ -226,7 +233,7 @@ export function regularityMap(rows: readonly Row[], options: RegularityMapOption
   return assemble(g, layers);
 }
 
-interface Grid {
+export interface Grid {
   readonly fn: string;
   readonly rows: Row[];
   readonly x: string;
@@ -244,7 +251,7 @@ interface Grid {
   readonly extra: string[];
 }
 
-function checkGrid(fn: string, rowsIn: readonly Row[], options: GridMapOptions): Grid {
+export function checkGrid(fn: string, rowsIn: readonly Row[], options: GridMapOptions): Grid {
   if (typeof options !== "object" || options === null) fail(fn, "options", "an object with at least x, y and value", options, TypeError);
   const rows = checkRows(fn, rowsIn, options.maxRows);
   const x = checkField(fn, "x", options.x, rows);
@@ -300,7 +307,7 @@ function checkGrid(fn: string, rowsIn: readonly Row[], options: GridMapOptions):
   };
 }
 
-function gridAxis(field: string, title: string, rows: readonly Row[], sort: "ascending" | "descending"): Record<string, unknown> {
+export function gridAxis(field: string, title: string, rows: readonly Row[], sort: "ascending" | "descending"): Record<string, unknown> {
   const axis: Record<string, unknown> = { title, labelAngle: 0 };
   // Grid values such as 0.15000000000000002 print as 0.15.
   if (isNumericField(field, rows)) Object.assign(axis, { format: "~g", formatType: "number" });
