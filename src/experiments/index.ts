@@ -9,3 +9,4 @@ export {
   fitTransition, fitTransitions, TRANSITION_STATUSES,
   type TransitionCell, type TransitionFit, type TransitionFitOptions, type TransitionFitRow, type TransitionStatus, type FitTransitionsOptions,
 } from "./transition.js";
+export { transitionGrid, type TransitionGrid, type TransitionGridOptions, type TransitionCentre } from "./transition-grid.js";
