@@ -115,7 +115,9 @@ export function transitionMap(rows: readonly Row[], options: TransitionMapOption
     shape: { field: SERIES, type: "nominal", title: null, scale: seriesScale(3) },
   };
   const x = gridAxis(g.x, g.xTitle, g.rows, "ascending");
-  const y = { field: "value", type: "quantitative", title: yTitle, scale: yScale };
+  // Log axes label every 1-2-…-9 tick by default; greedy overlap removal keeps them readable.
+  const yAxis = { title: yTitle, labelOverlap: "greedy", tickCount: 6 };
+  const y = { field: "value", type: "quantitative", axis: yAxis, scale: yScale };
   const only = (kind: string) => ({ filter: `datum[${JSON.stringify(KIND)}] === ${JSON.stringify(kind)}` });
   const fitTooltip = [
     { field: fieldRef(g.x), type: isNumericField(g.x, g.rows) ? "quantitative" : "nominal", title: g.xTitle },
@@ -130,7 +132,7 @@ export function transitionMap(rows: readonly Row[], options: TransitionMapOption
     {
       ...layer,
       transform: [only("cell"), ...(slider?.transform ?? [])],
-      encoding: { ...(layer.encoding as object), x, y: { field: EDGE_LOW, type: "quantitative", title: yTitle, scale: yScale }, y2: { field: EDGE_HIGH } },
+      encoding: { ...(layer.encoding as object), x, y: { field: EDGE_LOW, type: "quantitative", axis: yAxis, scale: yScale }, y2: { field: EDGE_HIGH } },
     },
   ];
   if (references.length > 0) {
@@ -142,11 +144,11 @@ export function transitionMap(rows: readonly Row[], options: TransitionMapOption
   }
   const intervals = { filter: `datum[${JSON.stringify(KIND)}] === "fit" && isValid(datum.low) && isValid(datum.high)` };
   layers.push(
-    { transform: [intervals], mark: { type: "rule", strokeWidth: 5, ...halo }, encoding: { x, y: { field: "low", type: "quantitative", scale: yScale, title: yTitle }, y2: { field: "high" }, tooltip: fitTooltip } },
-    { transform: [intervals], mark: { type: "rule", strokeWidth: 2.5, color: FIT_COLOR }, encoding: { x, y: { field: "low", type: "quantitative", scale: yScale, title: yTitle }, y2: { field: "high" }, tooltip: fitTooltip } },
+    { transform: [intervals], mark: { type: "rule", strokeWidth: 6, ...halo }, encoding: { x, y: { field: "low", type: "quantitative", scale: yScale, axis: yAxis }, y2: { field: "high" }, tooltip: fitTooltip } },
+    { transform: [intervals], mark: { type: "rule", strokeWidth: 3, color: FIT_COLOR }, encoding: { x, y: { field: "low", type: "quantitative", scale: yScale, axis: yAxis }, y2: { field: "high" }, tooltip: fitTooltip } },
     {
       transform: [{ filter: `datum[${JSON.stringify(KIND)}] === "fit" || datum[${JSON.stringify(KIND)}] === "bound"` }],
-      mark: { type: "point", filled: true, size: 80, fill: FIT_COLOR, strokeWidth: 1.2 },
+      mark: { type: "point", filled: true, size: 45, fill: FIT_COLOR, strokeWidth: 1 },
       encoding: { x, y, shape: legend.shape, stroke: legend.stroke, tooltip: fitTooltip },
     },
   );

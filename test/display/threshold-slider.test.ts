@@ -1,5 +1,5 @@
 /**
- * The success-threshold slider of a recovery map works in a real browser: the exported HTML opens
+ * The success-threshold slider of the recovery and transition maps works in a real browser: the exported HTML opens
  * in headless Chromium (every network request refused), the test moves the slider with the
  * keyboard, as a reader would, and the drawn success rates and the title change.
  */
@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
 import { save } from "../../src/display/index.js";
-import { recoveryMap } from "../../src/figures/index.js";
+import { recoveryMap, transitionMap } from "../../src/figures/index.js";
 
 const CHROMIUM_CANDIDATES = [process.env.FLATLAB_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
@@ -50,14 +50,20 @@ function assertShows(fills: string[], rates: number[], what: string): void {
   });
 }
 
-test("moving the threshold slider of an exported recovery map in headless Chromium redraws the success rates", { timeout: 60_000 }, async () => {
+test("moving the threshold slider of exported recovery and transition maps in headless Chromium redraws the success rates", { timeout: 90_000 }, async () => {
   const chromium = CHROMIUM_CANDIDATES.find((c) => c !== undefined && existsSync(c));
   if (chromium === undefined) {
     assert.fail("Chromium not found (looked for $FLATLAB_CHROMIUM, /usr/bin/chromium, /usr/bin/chromium-browser, /usr/bin/google-chrome). Install it (Debian: apt-get install chromium) or set FLATLAB_CHROMIUM; this test must not pass without a browser.");
   }
   const dir = mkdtempSync(join(tmpdir(), "flatlab-slider-"));
-  const spec = recoveryMap(rows, { x: "d", y: "m", facet: "program", title: "Slider test" });
-  const page = await save(spec, join(dir, "map.html"));
+  const maps = {
+    recoveryMap: recoveryMap(rows, { x: "d", y: "m", facet: "program", title: "Slider test" }),
+    transitionMap: transitionMap(rows, {
+      x: "d", y: "m", facet: "program", title: "Slider test",
+      references: [{ name: "δ(d)", points: [{ x: 10, value: 40 }, { x: 20, value: 50 }] }],
+      fits: [{ program: "flat", d: 10, x50: 45, low: 35, high: 55, status: "fitted" }],
+    }),
+  };
   const browser = await puppeteer.launch({
     executablePath: chromium,
     headless: true,
@@ -66,38 +72,42 @@ test("moving the threshold slider of an exported recovery map in headless Chromi
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9"],
   });
   try {
-    const tab = await browser.newPage();
-    const external: string[] = [];
-    await tab.setRequestInterception(true);
-    tab.on("request", (request) => {
-      if (request.url().startsWith("file://")) void request.continue();
-      else { external.push(request.url()); void request.abort(); }
-    });
-    await tab.goto(`file://${page}`);
-    await tab.waitForSelector('body[data-flatlab-status="rendered"]', { timeout: 20_000 });
+    for (const [name, spec] of Object.entries(maps)) {
+      const page = await save(spec, join(dir, `${name}.html`));
+      const tab = await browser.newPage();
+      const external: string[] = [];
+      await tab.setRequestInterception(true);
+      tab.on("request", (request) => {
+        if (request.url().startsWith("file://")) void request.continue();
+        else { external.push(request.url()); void request.abort(); }
+      });
+      await tab.goto(`file://${page}`);
+      await tab.waitForSelector('body[data-flatlab-status="rendered"]', { timeout: 20_000 });
 
-    // Cells in drawing order: panel by panel, each in the order of the rows (vega keeps it).
-    // (Page code as strings: it runs in the browser, and the tests compile without the DOM's types.)
-    const read = () => tab.evaluate(`({
-      cells: [...document.querySelectorAll("g.mark-rect.role-mark path")].map((p) => p.getAttribute("fill") ?? ""),
-      title: [...document.querySelectorAll("g.role-title-text text")].map((t) => t.textContent ?? "").join(" | "),
-    })`) as Promise<{ cells: string[]; title: string }>;
-    const before = await read();
-    assert.equal(before.cells.length, rows.length, `one drawn cell per grid cell: ${JSON.stringify(before.cells)}`);
-    assert.match(before.title, /Slider test ?success: error < 10⁻⁶/);
-    assertShows(before.cells, at6, "at 10⁻⁶");
+      // Cells in drawing order: panel by panel, each in the order of the rows (vega keeps it).
+      // (Page code as strings: it runs in the browser, and the tests compile without the DOM's types.)
+      const read = () => tab.evaluate(`({
+        cells: [...document.querySelectorAll("g.mark-rect.role-mark path")].map((p) => p.getAttribute("fill") ?? ""),
+        title: [...document.querySelectorAll("g.role-title-text text")].map((t) => t.textContent ?? "").join(" | "),
+      })`) as Promise<{ cells: string[]; title: string }>;
+      const before = await read();
+      assert.equal(before.cells.length, rows.length, `${name}: one drawn cell per grid cell: ${JSON.stringify(before.cells)}`);
+      assert.match(before.title, /Slider test ?success: error < 10⁻⁶/);
+      assertShows(before.cells, at6, `${name} at 10⁻⁶`);
 
-    // A reader moves the slider: focus it and press → twelve times (step 0.25: from −6 to −3).
-    const slider = await tab.$('input[type="range"]');
-    assert.ok(slider, "the page has a range input");
-    await slider.focus();
-    for (let i = 0; i < 12; i++) await tab.keyboard.press("ArrowRight");
-    await tab.waitForFunction(`[...document.querySelectorAll("g.role-title-text text")].some((t) => t.textContent.includes("10⁻³"))`, { timeout: 10_000 });
-    const after = await read();
-    assert.match(after.title, /success: error < 10⁻³/);
-    assertShows(after.cells, at3, "at 10⁻³");
-    assert.notDeepEqual(after.cells, before.cells, "the drawn cells changed");
-    assert.deepEqual(external, [], "no request left the machine");
+      // A reader moves the slider: focus it and press → twelve times (step 0.25: from −6 to −3).
+      const slider = await tab.$('input[type="range"]');
+      assert.ok(slider, `${name}: the page has a range input`);
+      await slider.focus();
+      for (let i = 0; i < 12; i++) await tab.keyboard.press("ArrowRight");
+      await tab.waitForFunction(`[...document.querySelectorAll("g.role-title-text text")].some((t) => t.textContent.includes("10⁻³"))`, { timeout: 10_000 });
+      const after = await read();
+      assert.match(after.title, /success: error < 10⁻³/);
+      assertShows(after.cells, at3, `${name} at 10⁻³`);
+      assert.notDeepEqual(after.cells, before.cells, `${name}: the drawn cells changed`);
+      assert.deepEqual(external, [], `${name}: no request left the machine`);
+      await tab.close();
+    }
   } finally {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });
