@@ -68,10 +68,11 @@ export interface RecoveryMapOptions extends Omit<GridMapOptions, "value"> {
   readonly successes?: string;
   /**
    * Field holding each trial's error (an array per cell; null counts as a failure). The map then
-   * carries the threshold slider. Default: "errors" when the rows have that field (as
-   * `successRates` gives them), else none.
+   * carries the threshold slider and computes the rates (and the successes and trials of the
+   * tooltip) from it, so `value`, `successes` and `trials` are not used. Default: "errors" when the
+   * rows have that field (as `successRates` gives them); false draws `value` without a slider.
    */
-  readonly errors?: string;
+  readonly errors?: string | false;
   /** Threshold of a static render, and the slider's start (default 1e-6, the paper's [P]). */
   readonly threshold?: number;
   /** Range of the slider in log₁₀ ε (default [−10, −2]). */
@@ -101,7 +102,7 @@ export function recoveryMap(rows: readonly Row[], options: RecoveryMapOptions): 
  */
 export function successCells(fn: string, rows: readonly Row[], options: RecoveryMapOptions, groupExtra: readonly string[] = []): { g: Grid; layer: Record<string, unknown>; slider?: ThresholdParts } {
   if (typeof options !== "object" || options === null) fail(fn, "options", "an object with at least x, y and value or errors", options, TypeError);
-  const errorsOption = options.errors ?? (Array.isArray(rows?.[0]?.errors) && options.value === undefined ? "errors" : undefined);
+  const errorsOption = options.errors === false ? undefined : options.errors ?? (Array.isArray(rows?.[0]?.errors) ? "errors" : undefined);
   const g = checkGrid(fn, rows, { ...options, value: options.value ?? errorsOption ?? (undefined as unknown as string) });
   const valueTitle = checkText(fn, "valueTitle", options.valueTitle) ?? "success rate";
   // Figure 3's gray scale runs from black (0) to white (1): Vega's "greys" scheme runs the other way.

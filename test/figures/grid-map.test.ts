@@ -110,6 +110,10 @@ test("recoveryMap with per-trial errors carries a log₁₀ ε slider (10⁻¹�
   assert.equal(spec.description, "Map", "the plain title is kept for text/plain");
   const [cells] = units(spec);
   assert.equal(cells.encoding.color.field, "success rate at ε");
+  // Rows from successRates carry both the rate at 10⁻⁶ and the errors: the slider wins unless errors: false.
+  const both = trialRows.map((r) => ({ ...r, success: 0.5 }));
+  assert.equal(units(recoveryMap(both, { x: "d", y: "m", facet: "method", value: "success" }))[0].encoding.color.field, "success rate at ε");
+  assert.equal(units(recoveryMap(both, { x: "d", y: "m", facet: "method", value: "success", errors: false }))[0].encoding.color.field, "success");
   const custom = recoveryMap(trialRows, { x: "d", y: "m", facet: "method", errors: "errors", threshold: 1e-3, thresholdRange: [-8, -1] });
   assert.deepEqual((custom.params as { value: number; bind: { min: number } }[])[0].value, -3);
   assert.equal((custom.params as { bind: { min: number } }[])[0].bind.min, -8);
