@@ -148,7 +148,7 @@ function fitColumn(fn: string, cells: readonly TransitionCell[], options: Transi
     ...base, status: "fitted", x50: best.x, low, high,
     width: sharp ? null : (2 * Math.log(9)) / slope, slope: sharp ? null : slope,
     note: sharp
-      ? "fitted; the transition is sharper than the grid resolves (one intermediate grid point)"
+      ? "fitted; the transition is sharper than the grid resolves"
       : `fitted; the success rate rises from 10% to 90% over ${fmt((2 * Math.log(9)) / slope)}`,
   };
 }

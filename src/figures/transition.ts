@@ -60,6 +60,8 @@ export interface TransitionMapOptions extends RecoveryMapOptions {
   readonly fits?: readonly FitRow[];
   /** Curves drawn in every panel (the first dashed, later ones with other dashes). */
   readonly references?: readonly ReferenceCurve[];
+  /** Name of the crossing in legends and tooltips (default "m₅₀"; "p₅₀" for completion). */
+  readonly crossingName?: string;
   /** Legend label of the fitted points (default "m₅₀, fitted (95% interval)"). */
   readonly fitLabel?: string;
   /**
@@ -79,8 +81,9 @@ export function transitionMap(rows: readonly Row[], options: TransitionMapOption
   const cells: Row[] = withEdges(g.rows, g.facet, g.x, g.y).map((r) => ({ ...r, [KIND]: "cell" }));
   const facetValues = g.facet === undefined ? [undefined] : (g.facetOrder as unknown[]);
   const references = checkReferences(fn, options.references);
-  const fitLabel = checkText(fn, "fitLabel", options.fitLabel) ?? "m₅₀, fitted (95% interval)";
-  const aboveLabel = "m₅₀ above the grid (95% lower bound)", belowLabel = "m₅₀ below the grid (95% upper bound)";
+  const crossing = checkText(fn, "crossingName", options.crossingName) ?? "m₅₀";
+  const fitLabel = checkText(fn, "fitLabel", options.fitLabel) ?? `${crossing}, fitted (95% interval)`;
+  const aboveLabel = `${crossing} above the grid (95% lower bound)`, belowLabel = `${crossing} below the grid (95% upper bound)`;
   const overlay: Row[] = [];
   references.forEach((ref) => {
     for (const f of facetValues) for (const p of ref.points) overlay.push({ [KIND]: "reference", [SERIES]: ref.name, [g.x]: p.x, value: p.value, ...(g.facet === undefined ? {} : { [g.facet]: f }) });
@@ -122,7 +125,7 @@ export function transitionMap(rows: readonly Row[], options: TransitionMapOption
   const fitTooltip = [
     { field: fieldRef(g.x), type: isNumericField(g.x, g.rows) ? "quantitative" : "nominal", title: g.xTitle },
     ...(g.facet === undefined ? [] : [{ field: fieldRef(g.facet), type: "nominal", title: g.facet }]),
-    { field: "value", type: "quantitative", title: "m₅₀ (or bound)", format: ".4~g" },
+    { field: "value", type: "quantitative", title: `${crossing} (or bound)`, format: ".4~g" },
     { field: "low", type: "quantitative", title: "95% interval from", format: ".4~g" },
     { field: "high", type: "quantitative", title: "95% interval to", format: ".4~g" },
     { field: "status", type: "nominal", title: "fit" },
