@@ -181,7 +181,9 @@ function firstNonFinite(x: unknown, path: string, depth = 0): { value: number; p
 /** `Figure "title" (Vega-Lite v5: point + text, 120 rows, 2 panels)`. */
 function describe(spec: VegaLiteSpec): string {
   const t = spec.title;
-  const title = typeof t === "string" ? t : typeof t === "object" && t !== null && typeof (t as { text?: unknown }).text === "string" ? (t as { text: string }).text : undefined;
+  const drawn = typeof t === "string" ? t : typeof t === "object" && t !== null && typeof (t as { text?: unknown }).text === "string" ? (t as { text: string }).text : undefined;
+  // A title computed in the viewer (an expression) keeps its plain text in the spec's description.
+  const title = drawn ?? (typeof spec.description === "string" ? spec.description : undefined);
   const marks = new Set<string>();
   let rows = 0;
   const walk = (s: Record<string, unknown>) => {

@@ -68,6 +68,11 @@ export function withTable<T extends object>(result: T, title: string, rows: (r: 
   return attachDisplay(result, () => tableBundle(title, ["quantity", "value"], rows(result)));
 }
 
+/** Like withTable with any header; `rows` is computed from the object each time it is shown. */
+export function withWideTable<T extends object>(result: T, title: string, header: readonly string[], rows: (r: T) => readonly (readonly Cell[])[]): T {
+  return attachDisplay(result, () => tableBundle(title, header, rows(result)));
+}
+
 /** Non-enumerable display and inspect methods from one bundle function (the object stays JSON-ready). */
 function attachDisplay<T extends object>(obj: T, bundle: () => MimeBundle): T & Displayable {
   Object.defineProperty(obj, JUPYTER_DISPLAY, { value: bundle, enumerable: false });
