@@ -22,6 +22,7 @@
 import { type Matrix } from "../linalg/matrix.js";
 import { singularValues } from "../linalg/svd.js";
 import { eigvalsh } from "../linalg/eigh.js";
+import { scalePow2, timesPow2 } from "../linalg/scalar.js";
 import type { MeasurementOperator } from "../problems/operator.js";
 import { checkMatrix, checkVector, fail } from "../util/validate.js";
 import { withTable } from "../util/displayable.js";
@@ -77,27 +78,32 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   if (options.x0 !== undefined) checkMatrix(fn, "options.x0", options.x0, d1, d2);
   if (options.dual0 !== undefined) checkMatrix(fn, "options.dual0", options.dual0, d1, d2);
 
+  // Solved scale-free: b is scaled by 2^-e (exact) so that max|b_i| ∈ [0.5, 1), and the result
+  // is reported in the caller's units. Without it, sums of squares underflowed at b ≈ 1e-170
+  // (a "converged" X̂ = 0 with feasibility 0) and overflowed at 1e200 (issue 13).
+  const e = unitExponent(bb);
+  scalePow2(bb, -e);
   const projector = affineProjector(fn, A, bb);
   const bNorm = Math.sqrt(bb.reduce((s, v) => s + v * v, 0));
 
   // b = 0: X = 0 is the unique minimizer.
   if (bNorm === 0) {
-    return finish(fn, A, bb, projector, new Float64Array(n), new Float64Array(n), 1, new Float64Array(A.m), 0, 0, [], [], true, 0, 0, 0, opts.tol, t0);
+    return finish(fn, A, bb, e, projector, new Float64Array(n), new Float64Array(n), 1, new Float64Array(A.m), 0, 0, [], [], true, 0, 0, 0, opts.tol, t0);
   }
 
   const X = new Float64Array(n), U = new Float64Array(n), Z = new Float64Array(n);
   // Y and the previous Y swap buffers each iteration.
   let Y = new Float64Array(n), prevY = new Float64Array(n);
   const zMat: Matrix = { rows: d1, cols: d2, data: Z };
-  if (options.x0 !== undefined) Y.set(options.x0.data);
+  if (options.x0 !== undefined) { Y.set(options.x0.data); scalePow2(Y, -e); }
   else projector.project({ rows: d1, cols: d2, data: new Float64Array(n) }, Y);
   if (symmetric) symmetrize(Y, d1);
 
   // Initial ρ [our heuristic]: threshold 1/ρ at a fifth of the largest singular value of the
   // starting point, so the first prox keeps its dominant directions; scale-equivariant in b.
-  let rho = opts.rho ?? 5 / Math.max(largestSingularValue(Y, d1, d2, symmetric), 1e-300);
+  let rho = opts.rho !== undefined ? timesPow2(opts.rho, e) : 5 / Math.max(largestSingularValue(Y, d1, d2, symmetric), 1e-300);
   const rho0 = rho;
-  const monitor = new IterationMonitor(opts, rho0);
+  const monitor = new IterationMonitor(opts, timesPow2(rho0, -e));
   if (options.dual0 !== undefined) for (let i = 0; i < n; i++) U[i] = options.dual0.data[i] / rho;
 
   const alpha = opts.relaxation;
@@ -141,7 +147,7 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
     // W = ρU is a subgradient of ‖·‖_* (‖W‖_F ≥ 1 whenever X̂ ≠ 0): the floor 1 keeps the ratio
     // meaningful when the optimal dual is small, and it is invariant under scaling b.
     dual = (rho * Math.sqrt(dy)) / Math.max(rho * Math.sqrt(uu), 1);
-    const step = monitor.step(iteration, primal, dual, objective, rho);
+    const step = monitor.step(iteration, primal, dual, timesPow2(objective, e), timesPow2(rho, -e));
     if (step.converged) { converged = true; break; }
     if (step.rescale !== 1) {
       rho *= step.rescale;
@@ -153,11 +159,12 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   for (let i = 0; i < A.m; i++) lambda[i] = -muRho * mu[i];
   const W = new Float64Array(n);
   for (let i = 0; i < n; i++) W[i] = rho * U[i];
-  return finish(fn, A, bb, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0);
+  return finish(fn, A, bb, e, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0);
 }
 
+/** b, Y, ρ and the objective are in units of 2^e (b scaled by 2^-e); the result is in the caller's. */
 function finish(
-  fn: string, A: MeasurementOperator, b: Float64Array, projector: AffineProjector, Y: Float64Array, W: Float64Array, rho: number,
+  fn: string, A: MeasurementOperator, b: Float64Array, e: number, projector: AffineProjector, Y: Float64Array, W: Float64Array, rho: number,
   lambda: Float64Array, rank: number, objective: number, primalHistory: number[], dualHistory: number[], converged: boolean,
   iterations: number, primal: number, dual: number, tol: number, t0: number,
 ): NuclearNormMinResult {
@@ -169,17 +176,18 @@ function finish(
   const cert = projector.adjoint(lambda);
   projector.dispose();
   const certificateNorm = largestSingularValue(cert.data, d1, d2, symmetric);
+  scalePow2(Y, e);
   const result: NuclearNormMinResult = {
     x, rank,
     feasibility: den > 0 ? Math.sqrt(num / den) : Math.sqrt(num),
     multiplier: lambda,
     certificateNorm,
-    dualObjective: lb / Math.max(1, certificateNorm),
+    dualObjective: timesPow2(lb / Math.max(1, certificateNorm), e),
     dual: { rows: d1, cols: d2, data: W },
-    rho,
+    rho: timesPow2(rho, -e),
     gramMethod: projector.method,
     iterations, primalResidual: primalHistory, dualResidual: dualHistory,
-    objective,
+    objective: timesPow2(objective, e),
     timeMs: performance.now() - t0,
     converged,
     message: stopMessage(fn, converged, iterations, primal, dual, tol),
@@ -200,6 +208,13 @@ function largestSingularValue(data: Float64Array, d1: number, d2: number, symmet
   }
   const s = singularValues({ rows: d1, cols: d2, data });
   return s.length === 0 ? 0 : s[0];
+}
+
+/** e with 2^-e·max|b_i| ∈ [0.5, 1) (0 for b = 0). */
+function unitExponent(b: Float64Array): number {
+  let amax = 0;
+  for (let i = 0; i < b.length; i++) amax = Math.max(amax, Math.abs(b[i]));
+  return amax === 0 ? 0 : Math.floor(Math.log2(amax)) + 1;
 }
 
 function symmetrize(a: Float64Array, d: number): void {
