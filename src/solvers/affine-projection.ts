@@ -14,7 +14,7 @@
 import type { Matrix } from "../linalg/matrix.js";
 import { eigh } from "../linalg/eigh.js";
 import type { MeasurementOperator } from "../problems/operator.js";
-import { Float64Arena, gramOfColumns } from "../kernels/index.js";
+import { BLOCKED_GRAM_SCRATCH, Float64Arena, blockedGram, gramOfColumns } from "../kernels/index.js";
 
 /** Relative residual ‖A(P(0)) − b‖/‖b‖ above which b is declared outside the range of A. */
 export const INCONSISTENCY_TOL = 1e-8;
@@ -72,11 +72,11 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
   let G: Float64Array | undefined, arena: Float64Arena | undefined, rows: Float64Array | undefined;
   let fillGram = (): void => {};
   if (knownDiagonal === undefined) {
-    arena = takeArena(m * m + m + (dense !== undefined ? m * n + 2 * n + m : 0));
+    arena = takeArena(m * m + m + (dense !== undefined ? m * n + 2 * n + m + BLOCKED_GRAM_SCRATCH : 0));
     const gram = arena.alloc(m * m);
     if (dense !== undefined) {
-      const denseRows = arena.alloc(m * n, dense), k = arena.kernels;
-      fillGram = () => k.syrk(denseRows.byteOffset, m, n, gram.byteOffset);
+      const denseRows = arena.alloc(m * n, dense), tile = arena.alloc(BLOCKED_GRAM_SCRATCH), k = arena.kernels;
+      fillGram = () => blockedGram(k, denseRows, m, n, gram, tile);
       rows = denseRows;
     } else {
       const g = A.gram();
