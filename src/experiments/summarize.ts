@@ -72,12 +72,20 @@ export const PROGRAM_LABELS: Readonly<Record<string, string>> = { flat: "flat (r
 
 /**
  * Figure 3 rows from recovery trials: per (x, y, program) the success rate, the trials and the
- * successes, with the program named for the map's panels.
+ * successes, with the program named for the map's panels, and `capped`: the solves that stopped
+ * at the iteration cap (converged false, not skipped), whose verdict the cap may have decided.
  */
 export function successRates(rows: readonly Row[], x: string, y: string): SummaryRow[] {
+  const capped = new Map<string, number>();
+  for (const r of rows) {
+    if (r.converged !== false || r.skipped === true) continue;
+    const id = JSON.stringify([r[x], r[y], r.program]);
+    capped.set(id, (capped.get(id) ?? 0) + 1);
+  }
   return summarize(rows, [x, y, "program"], "success").map((s) => ({
     [x]: s[x], [y]: s[y], program: PROGRAM_LABELS[String(s.program)] ?? String(s.program),
     success: s.mean, trials: s.count, successes: Math.round((s.mean ?? 0) * s.count),
+    capped: capped.get(JSON.stringify([s[x], s[y], s.program])) ?? 0,
     mean: s.mean, stderr: s.stderr, count: s.count, nulls: s.nulls,
   }));
 }

@@ -55,3 +55,17 @@ test("successRates gives Figure 3 rows per cell and program, and compareSuccess 
   assert.deepEqual(compareSuccess(rates, "d", "m"), { flat: 0.5, plain: 0.25, maxDifference: 0.5, cells: 2 });
   assert.throws(() => compareSuccess(rates.slice(0, 1), "d", "m"), /compareSuccess: rates must be successRates rows with both programs/);
 });
+
+test("successRates counts the solves stopped by the iteration cap per cell (skipped programs are not counted)", async () => {
+  const { successRates, PROGRAM_LABELS } = await import("../../src/experiments/summarize.js");
+  const rows = [
+    { d: 5, m: 10, program: "flat", success: 0, converged: false, skipped: false },
+    { d: 5, m: 10, program: "flat", success: 1, converged: true, skipped: false },
+    { d: 5, m: 10, program: "plain", success: 0, converged: false, skipped: false },
+    { d: 5, m: 10, program: "plain", success: 0, converged: false, skipped: false },
+    { d: 5, m: 20, program: "flat", success: 0, converged: false, skipped: true },
+  ];
+  assert.deepEqual(successRates(rows, "d", "m").map((r) => [r.m, r.program, r.capped]), [
+    [10, PROGRAM_LABELS.flat, 1], [10, PROGRAM_LABELS.plain, 2], [20, PROGRAM_LABELS.flat, 0],
+  ]);
+});
