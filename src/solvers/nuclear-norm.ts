@@ -43,7 +43,7 @@ export interface NuclearNormMinOptions extends SolverOptions {
    * (solvers/anderson.ts); "none": the plain iteration. Both stop on the same residuals.
    */
   readonly acceleration?: "anderson" | "none";
-  /** Differences Anderson acceleration keeps (default 20). */
+  /** Differences Anderson acceleration keeps (default 40; measured at d = 40 near δ, 9 solves: 1205 iterations with 20, 1075 with 40, 1121 with 60; at d = 80, m = 717: 940, 612, 587, plain 1483). */
   readonly andersonMemory?: number;
 }
 
@@ -102,7 +102,7 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   const e = unitExponent(bb);
   scalePow2(bb, -e);
   const acceleration = options.acceleration === undefined ? "anderson" : checkOneOf(fn, "options.acceleration", options.acceleration, ACCELERATIONS);
-  const andersonMemory = options.andersonMemory === undefined ? 20 : checkInteger(fn, "options.andersonMemory", options.andersonMemory, 1, 100);
+  const andersonMemory = options.andersonMemory === undefined ? 40 : checkInteger(fn, "options.andersonMemory", options.andersonMemory, 1, 100);
   const projector = affineProjector(fn, A, bb);
   const bNorm = Math.sqrt(bb.reduce((s, v) => s + v * v, 0));
 
