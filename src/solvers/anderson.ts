@@ -23,14 +23,23 @@ const REGULARIZATION = 1e-10;
 
 export class AndersonAcceleration {
   private readonly kernels: Kernels;
-  /** Differences of the points (S) and of the residuals (F), `memory` rows of n in ring order, in the kernels' arena. */
-  private readonly S: Float64Array;
+  /**
+   * Differences of the residuals (F) and of the points plus residuals (S + F, what the update
+   * combines), `memory` rows of n in ring order, in the kernels' arena: the products with all rows
+   * are one gemv or gemvT each (four rows per pass), not one dot or axpy per row.
+   */
   private readonly F: Float64Array;
+  private readonly SF: Float64Array;
   private readonly z: Float64Array;
   private readonly f: Float64Array;
   private readonly prevZ: Float64Array;
   private readonly prevF: Float64Array;
   private readonly out: Float64Array;
+  private readonly combination: Float64Array;
+  /** Short vectors (length memory) for the kernels: a row of FᵀF, Fᵀf, γ. */
+  private readonly column: Float64Array;
+  private readonly rhs: Float64Array;
+  private readonly gamma: Float64Array;
   /** FᵀF of the stored rows (memory × memory, ring-indexed). */
   private readonly gram: Float64Array;
   private count = 0;
@@ -38,17 +47,21 @@ export class AndersonAcceleration {
   private hasPrevious = false;
 
   constructor(readonly n: number, readonly memory: number) {
-    // The dot products and updates in the SIMD kernels: at n = 10⁴ and memory 20 they took 6% of
-    // a d = 100 solve as JavaScript loops.
-    const arena = new Float64Arena((2 * memory + 5) * n);
+    // Measured at n = 10⁴ (d = 100), memory 40: one dot and two axpys per stored row took 22% of a
+    // completion solve (whose iterations are cheap); three passes of gemv/gemvT take about a third.
+    const arena = new Float64Arena((2 * memory + 6) * n + 3 * memory);
     this.kernels = arena.kernels;
-    this.S = arena.alloc(memory * n);
     this.F = arena.alloc(memory * n);
+    this.SF = arena.alloc(memory * n);
     this.z = arena.alloc(n);
     this.f = arena.alloc(n);
     this.prevZ = arena.alloc(n);
     this.prevF = arena.alloc(n);
     this.out = arena.alloc(n);
+    this.combination = arena.alloc(n);
+    this.column = arena.alloc(memory);
+    this.rhs = arena.alloc(memory);
+    this.gamma = arena.alloc(memory);
     this.gram = new Float64Array(memory * memory);
   }
 
@@ -64,37 +77,36 @@ export class AndersonAcceleration {
    * Returns false when out is the plain step T(z) = z + f.
    */
   next(zIn: ArrayLike<number>, fIn: ArrayLike<number>, outArray: Float64Array): boolean {
-    const { n, memory, S, F, z, f, prevZ, prevF, out, gram, kernels: k } = this;
+    const { n, memory, F, SF, z, f, prevZ, prevF, out, gram, column, kernels: k } = this;
     z.set(zIn);
     f.set(fIn);
     if (this.hasPrevious) {
       const row = this.head, o = row * n;
-      const s = S.subarray(o, o + n), fr = F.subarray(o, o + n);
-      s.set(z);
-      k.axpy(-1, prevZ.byteOffset, s.byteOffset, n);
+      const fr = F.subarray(o, o + n), sfr = SF.subarray(o, o + n);
       fr.set(f);
       k.axpy(-1, prevF.byteOffset, fr.byteOffset, n);
+      sfr.set(z);
+      k.axpy(-1, prevZ.byteOffset, sfr.byteOffset, n);
+      k.axpy(1, fr.byteOffset, sfr.byteOffset, n);
       this.head = (row + 1) % memory;
       this.count = Math.min(this.count + 1, memory);
+      // Rows 0..count−1 are all filled (the ring fills in order before it wraps).
+      k.gemv(F.byteOffset, this.count, n, fr.byteOffset, column.byteOffset);
       for (let j = 0; j < this.count; j++) {
-        const v = k.dot(fr.byteOffset, F.byteOffset + j * n * 8, n);
-        gram[row * memory + j] = v;
-        gram[j * memory + row] = v;
+        gram[row * memory + j] = column[j];
+        gram[j * memory + row] = column[j];
       }
     }
     prevZ.set(z);
     prevF.set(f);
     this.hasPrevious = true;
-    const count = this.count;
-    const gamma = count === 0 ? undefined : this.coefficients();
+    const gamma = this.count === 0 ? undefined : this.coefficients();
     out.set(z);
     k.axpy(1, f.byteOffset, out.byteOffset, n);
     if (gamma !== undefined) {
-      for (let j = 0; j < count; j++) {
-        if (gamma[j] === 0) continue;
-        k.axpy(-gamma[j], S.byteOffset + j * n * 8, out.byteOffset, n);
-        k.axpy(-gamma[j], F.byteOffset + j * n * 8, out.byteOffset, n);
-      }
+      // out −= (S + F)ᵀ γ over the stored rows.
+      k.gemvT(SF.byteOffset, this.count, n, gamma.byteOffset, this.combination.byteOffset);
+      k.axpy(-1, this.combination.byteOffset, out.byteOffset, n);
     }
     outArray.set(out);
     return gamma !== undefined;
@@ -103,7 +115,8 @@ export class AndersonAcceleration {
   /** γ = (FᵀF + ηI)⁻¹ Fᵀf by Cholesky on the k×k system; undefined when it is not usable. */
   private coefficients(): Float64Array | undefined {
     const { n, memory, F, f, gram } = this, k = this.count;
-    const a = new Float64Array(k * k), g = new Float64Array(k);
+    const a = new Float64Array(k * k), g = this.gamma.subarray(0, k);
+    this.kernels.gemv(F.byteOffset, k, n, f.byteOffset, this.rhs.byteOffset);
     let trace = 0;
     for (let j = 0; j < k; j++) trace += gram[j * memory + j];
     if (!(trace > 0) || !Number.isFinite(trace)) return undefined;
@@ -111,7 +124,7 @@ export class AndersonAcceleration {
     for (let i = 0; i < k; i++) {
       for (let j = 0; j < k; j++) a[i * k + j] = gram[i * memory + j];
       a[i * k + i] += eta;
-      g[i] = this.kernels.dot(F.byteOffset + i * n * 8, f.byteOffset, n);
+      g[i] = this.rhs[i];
     }
     // In-place Cholesky and two triangular solves (k ≤ memory: negligible next to the kernels).
     for (let i = 0; i < k; i++) {
