@@ -38,8 +38,15 @@ function check(a: Matrix, threshold: number, label: string): number {
   while (expected < n && full.values[n - 1 - expected] > threshold) expected++;
   assert.equal(r.count, expected, `${label}: count`);
   for (let i = 0; i < n; i++) assert.ok(Math.abs(r.values[i] - full.values[i]) <= 1e-14 * n * scale, `${label}: eigenvalue ${i}`);
-  for (let t = 0; t < r.count; t++) {
-    const lam = r.values[n - r.count + t], v = r.vectors.subarray(t * n, (t + 1) * n);
+  checkPairs(a, Array.from({ length: r.count }, (_, t) => r.values[n - r.count + t]), r.vectors, scale, label);
+  return r.count;
+}
+
+/** Each row t of vectors is a unit eigenvector of a for lambdas[t] (residual ≤ 1e-13·scale), orthogonal to the others. */
+function checkPairs(a: Matrix, lambdas: number[], vectors: Float64Array, scale: number, label: string): void {
+  const n = a.rows;
+  for (let t = 0; t < lambdas.length; t++) {
+    const lam = lambdas[t], v = vectors.subarray(t * n, (t + 1) * n);
     let res = 0;
     for (let i = 0; i < n; i++) {
       let s = -lam * v[i];
@@ -49,11 +56,10 @@ function check(a: Matrix, threshold: number, label: string): number {
     assert.ok(Math.sqrt(res) <= 1e-13 * scale, `${label}: residual of vector ${t} = ${Math.sqrt(res) / scale}·‖a‖`);
     for (let u = 0; u <= t; u++) {
       let dot = 0;
-      for (let i = 0; i < n; i++) dot += v[i] * r.vectors[u * n + i];
+      for (let i = 0; i < n; i++) dot += v[i] * vectors[u * n + i];
       assert.ok(Math.abs(dot - (u === t ? 1 : 0)) <= 1e-13, `${label}: vᵀv for ${t}, ${u} = ${dot}`);
     }
   }
-  return r.count;
 }
 
 test("eighAbove: the eigenpairs above a threshold, with clusters of equal eigenvalues, against eigh", () => {
@@ -117,21 +123,7 @@ function checkBeyond(a: Matrix, threshold: number, label: string): number {
   for (let i = 0; i < n; i++) assert.ok(Math.abs(r.values[i] - full.values[i]) <= 1e-14 * n * scale, `${label}: eigenvalue ${i}`);
   const expected = [...full.values.keys()].filter((i) => Math.abs(r.values[i]) > threshold);
   assert.deepEqual(Array.from(r.indices), expected, `${label}: selected indices`);
-  for (let t = 0; t < r.indices.length; t++) {
-    const lam = r.values[r.indices[t]], v = r.vectors.subarray(t * n, (t + 1) * n);
-    let res = 0;
-    for (let i = 0; i < n; i++) {
-      let s = -lam * v[i];
-      for (let j = 0; j < n; j++) s += a.data[i * n + j] * v[j];
-      res += s * s;
-    }
-    assert.ok(Math.sqrt(res) <= 1e-13 * scale, `${label}: residual of vector ${t} = ${Math.sqrt(res) / scale}·‖a‖`);
-    for (let u = 0; u <= t; u++) {
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += v[i] * r.vectors[u * n + i];
-      assert.ok(Math.abs(dot - (u === t ? 1 : 0)) <= 1e-13, `${label}: vᵀv for ${t}, ${u} = ${dot}`);
-    }
-  }
+  checkPairs(a, Array.from(r.indices, (i) => r.values[i]), r.vectors, scale, label);
   return r.indices.length;
 }
 
