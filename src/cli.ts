@@ -10,10 +10,13 @@
  * so a cluster's array jobs (Slurm job arrays, Kubernetes indexed Jobs) split a full grid; each
  * shard writes its own cache files. `merge` reads the shards' caches (several --cache folders, or
  * one folder they were copied into), fails naming the first missing trial if a shard is
- * incomplete, and writes the full rows (to --out, or to stdout). docs/cluster.md has a Slurm
+ * incomplete, and writes the full rows (to --out, or to stdout). `grid` without --out writes its
+ * rows to stdout as well (a run that computed rows must put them somewhere), except a `--shard`
+ * run, whose rows are its cache files (they are merged later). docs/cluster.md has a Slurm
  * script. Exit codes: 0 done, 1 failed, 2 bad command line, 130 interrupted (Ctrl-C).
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { runGrid, type RunOptions } from "./experiments/run.js";
 import type { GridSpec } from "./experiments/grid.js";
 
@@ -91,7 +94,28 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command === "grid" && cacheDirs.length > 1) throw new UsageError(`${p}: --cache must be given once for grid (merge reads several); received ${cacheDirs.length} folders.`);
   if (shard !== undefined && cacheDirs.length === 0) throw new UsageError(`${p}: --shard needs --cache DIR (a shard's rows are kept in its cache for merge).`);
   if (command === "merge" && cacheDirs.length === 0) throw new UsageError(`${p}: --cache DIR is required (the folder or folders the shards wrote).`);
+  if (out !== undefined) checkOutPath(p, out);
   return { command, specPath, shard, cacheDirs, workers, out, onError };
+}
+
+/** --out is checked before any trial runs, so a typo in its folder does not cost the whole grid. */
+function checkOutPath(p: string, out: string): void {
+  const folder = dirname(resolve(out));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new UsageError(`${p}: --out must be a file in an existing folder; received ${JSON.stringify(out)}, whose folder ${folder} does not exist (create it first).`);
+  }
+}
+
+/** Writes atomically, like the cache (a reader never sees half a file); errors name the user's path. */
+function writeRows(p: string, out: string, text: string): void {
+  const tmp = `${out}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, out);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new Error(`${p}: could not write the rows to --out ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 function readSpec(p: string, path: string): GridSpec {
@@ -108,8 +132,12 @@ function readSpec(p: string, path: string): GridSpec {
   }
 }
 
-/** Runs the command; resolves to the exit code. Progress and messages go to `log` (stderr). */
-export async function main(argv: readonly string[], log: (line: string) => void = (l) => process.stderr.write(l + "\n")): Promise<number> {
+/** Runs the command; resolves to the exit code. Progress and messages go to `log` (stderr), rows without --out to `write` (stdout). */
+export async function main(
+  argv: readonly string[],
+  log: (line: string) => void = (l) => process.stderr.write(l + "\n"),
+  write: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<number> {
   if (argv.length === 0 || argv.includes("--help") || argv.includes("-h") || argv[0] === "help") {
     process.stdout.write(USAGE + "\n");
     return argv.length === 0 ? 2 : 0;
@@ -150,14 +178,12 @@ export async function main(argv: readonly string[], log: (line: string) => void 
     throw e;
   }
   const shard = cmd.shard ? ` (shard ${cmd.shard.index}/${cmd.shard.count})` : "";
-  log(`${p}: done${shard}: ${result.computed} computed, ${result.cached} cached, ${result.failed} failed, ${result.rows.length} rows in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+  const damaged = result.corrupt > 0 ? `, ${result.corrupt} damaged cache ${result.corrupt === 1 ? "entry" : "entries"} recomputed` : "";
+  log(`${p}: done${shard}: ${result.computed} computed, ${result.cached} cached, ${result.failed} failed${damaged}, ${result.rows.length} rows in ${(result.elapsedMs / 1000).toFixed(1)} s`);
   const text = JSON.stringify(result.rows);
-  if (cmd.out !== undefined) {
-    // Atomic, like the cache: a reader never sees half a file.
-    const tmp = `${cmd.out}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, cmd.out);
-  } else if (cmd.command === "merge") process.stdout.write(text + "\n");
+  if (cmd.out !== undefined) writeRows(p, cmd.out, text);
+  else if (cmd.shard === undefined) write(text + "\n");
+  else log(`${p}: the shard's rows are in ${cmd.cacheDirs[0]}; assemble the shards with flatlab merge.`);
   return result.failed > 0 ? 1 : 0;
 }
 
