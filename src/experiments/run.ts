@@ -24,6 +24,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import { withTable } from "../util/displayable.js";
+import { interruptRequested } from "../util/interrupt.js";
 import { checkInteger, checkOneOf, fail } from "../util/validate.js";
 import { ResultCache, cacheKey, type Row } from "./cache.js";
 import { checkGridSpec, gridJobs, shardJobs, type GridSpec, type Job } from "./grid.js";
@@ -280,6 +281,8 @@ async function schedule(a: ScheduleArgs): Promise<void> {
 
   const loop = async (slot: number): Promise<void> => {
     while (interrupted === undefined && stopError === undefined && next < a.todo.length) {
+      // The Jupyter cell that started the run was interrupted (src/util/interrupt.ts).
+      if (interruptRequested()) return onStop("interrupted (the cell was interrupted)");
       const i = a.todo[next++];
       const job = a.jobs[i];
       let rows: Row[];

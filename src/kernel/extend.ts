@@ -20,9 +20,11 @@
  *   cell when none runs, and a listener that any library adds later for these events runs inside
  *   a try/catch (the Emscripten glue of tfjs-backend-wasm adds two that rethrow; issue 13 item 1).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { format } from "node:util";
 import vm = require("node:vm");
 import { setSink, type DisplayOptions } from "../display/sink.js";
+import { setInterruptHost } from "../util/interrupt.js";
 import type { MimeBundle } from "../util/displayable.js";
 import { AbortGate, DRAIN_MS } from "./abortGate.js";
 import { normalizeBundle, resultBundle } from "./bundles.js";
@@ -108,6 +110,8 @@ interface RunningCell {
   interrupted?: boolean;
   /** The cell's stream writer (stderr for stray errors raised while it runs). */
   writeStream?: WriteStream;
+  /** Aborted on SIGINT; library loops started by the cell poll it (src/util/interrupt.ts). */
+  controller?: AbortController;
 }
 
 type Publish = (msgType: string, content: Record<string, unknown>) => void;
@@ -224,6 +228,10 @@ export function extendTslab(tslab: TslabInternals, options: ExtendOptions): Exte
   listenForStrays();
   guardStrayListeners();
 
+  // Each cell's code, and whatever it starts, sees the cell's own AbortSignal through its awaits.
+  const cellScope = new AsyncLocalStorage<AbortController>();
+  setInterruptHost({ signal: () => cellScope.getStore()?.signal });
+
   // The executor's console: the last value and the failure of the running cell.
   const createExecutor = tslab.executor.createExecutor;
   tslab.executor.createExecutor = function (rootDir, convs, con) {
@@ -296,14 +304,14 @@ export function extendTslab(tslab: TslabInternals, options: ExtendOptions): Exte
 
   async function runCell(this: TslabHandler, req: ExecuteRequest, ticket: number, publish: Publish, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<Record<string, unknown>> {
     if (gate.shouldAbort(ticket)) return { status: "aborted" };
-    const cell: RunningCell = { count: this.execCount + 1, source: req.code, errorCalls: [], writeStream };
+    const cell: RunningCell = { count: this.execCount + 1, source: req.code, errorCalls: [], writeStream, controller: new AbortController() };
     if (!req.silent) publish("execute_input", { code: req.code, execution_count: cell.count });
     listenForStrays();
     for (const text of strays.splice(0)) writeStream("stderr", text);
     let error: ErrorContent | undefined;
     running = cell;
     try {
-      await this.handleExecuteImpl(req, writeStream, writeDisplayData);
+      await cellScope.run(cell.controller!, () => this.handleExecuteImpl(req, writeStream, writeDisplayData));
     } catch (e) {
       error = isExecutionCount(e) ? failedCellError(cell, (n) => compiled.get(n)) : thrownError(e, { count: cell.count, source: cell.source, output: "" }, (n) => compiled.get(n));
       if (cell.interrupted || cell.errorCalls.some(isSyncInterrupt)) error = interruptedError(error, cell);
@@ -347,7 +355,9 @@ export function extendTslab(tslab: TslabInternals, options: ExtendOptions): Exte
 
   const extension: Extension = {
     interrupted() {
-      if (running) running.interrupted = true;
+      if (!running) return;
+      running.interrupted = true;
+      running.controller?.abort();
     },
     start(startKernel) {
       const ours = new Set<unknown>(strayListeners.map(([, l]) => l));
