@@ -2,7 +2,7 @@
 /**
  * The `flatlab` command: runs experiment grids (src/experiments) from a terminal or a cluster.
  *
- *   flatlab grid SPEC.json [--shard i/N] [--cache DIR] [--workers W] [--out ROWS.json] [--on-error stop|record]
+ *   flatlab grid SPEC.json [--shard i/N] [--cache DIR] [--workers W] [--out ROWS.json] [--on-error stop|record] [--max-jobs N]
  *   flatlab merge SPEC.json --cache DIR [--cache DIR ...] [--out ROWS.json]
  *   (`flatlab grid SPEC.json --cache DIR --cached-only` is the same as merge with one folder)
  *
@@ -21,7 +21,7 @@ import { runGrid, type RunOptions } from "./experiments/run.js";
 import type { GridSpec } from "./experiments/grid.js";
 
 const USAGE = [
-  "usage: flatlab grid SPEC.json [--shard i/N] [--cache DIR] [--workers W] [--out ROWS.json] [--on-error stop|record]",
+  "usage: flatlab grid SPEC.json [--shard i/N] [--cache DIR] [--workers W] [--out ROWS.json] [--on-error stop|record] [--max-jobs N]",
   "       flatlab merge SPEC.json --cache DIR [--cache DIR ...] [--out ROWS.json]",
 ].join("\n");
 
@@ -38,6 +38,8 @@ export interface Command {
   readonly workers?: number;
   readonly out?: string;
   readonly onError?: "stop" | "record";
+  /** Raises the grid size limit (runGrid's options.maxJobs). */
+  readonly maxJobs?: number;
 }
 
 /** Parses `i/N` with integers 1 ≤ i ≤ N. */
@@ -58,7 +60,7 @@ export function parseArgs(argv: readonly string[]): Command {
   if (specPath === undefined || specPath.startsWith("--")) throw new UsageError(`flatlab ${first}: the first argument must be a spec file (SPEC.json); received ${specPath === undefined ? "nothing" : JSON.stringify(specPath)}.`);
   const p = `flatlab ${first}`;
   const cacheDirs: string[] = [];
-  let shard: Command["shard"], workers: number | undefined, out: string | undefined, onError: Command["onError"];
+  let shard: Command["shard"], workers: number | undefined, out: string | undefined, onError: Command["onError"], maxJobs: number | undefined;
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     const value = (): string => {
@@ -84,6 +86,11 @@ export function parseArgs(argv: readonly string[]): Command {
       const text = value(), w = Number(text);
       if (!/^\d+$/.test(text) || w < 1) throw new UsageError(`${p}: --workers must be a positive integer; received ${JSON.stringify(text)}.`);
       workers = w;
+    } else if (flag === "--max-jobs") {
+      only("grid");
+      const text = value(), n = Number(text);
+      if (!/^\d+$/.test(text) || n < 1) throw new UsageError(`${p}: --max-jobs must be a positive integer; received ${JSON.stringify(text)}.`);
+      maxJobs = n;
     } else if (flag === "--on-error") {
       only("grid");
       const v = value();
@@ -95,7 +102,7 @@ export function parseArgs(argv: readonly string[]): Command {
   if (shard !== undefined && cacheDirs.length === 0) throw new UsageError(`${p}: --shard needs --cache DIR (a shard's rows are kept in its cache for merge).`);
   if (command === "merge" && cacheDirs.length === 0) throw new UsageError(`${p}: --cache DIR is required (the folder or folders the shards wrote).`);
   if (out !== undefined) checkOutPath(p, out);
-  return { command, specPath, shard, cacheDirs, workers, out, onError };
+  return { command, specPath, shard, cacheDirs, workers, out, onError, ...(maxJobs !== undefined ? { maxJobs } : {}) };
 }
 
 /** --out is checked before any trial runs, so a typo in its folder does not cost the whole grid. */
@@ -159,6 +166,7 @@ export async function main(
     cacheDir: cmd.cacheDirs.length === 0 ? undefined : cmd.cacheDirs,
     cachedOnly: cmd.command === "merge",
     onError: cmd.onError,
+    maxJobs: cmd.maxJobs,
     onProgress: (q) => {
       // A line every 10 s at most (cluster logs stay short), and the last one.
       if (q.done === q.total || performance.now() - last > 10_000) {

@@ -56,6 +56,8 @@ export interface RunOptions {
   readonly onProgress?: (p: RunProgress) => void;
   /** Aborting stops the workers; SIGINT (Jupyter's interrupt) aborts too while the run lasts. */
   readonly signal?: AbortSignal;
+  /** The largest grid (cells × trials) accepted (default MAX_JOBS = 100000). */
+  readonly maxJobs?: number;
 }
 
 export interface RunResult {
@@ -80,7 +82,8 @@ class JobFailure extends Error {
 
 export async function runGrid(spec: GridSpec, options: RunOptions = {}): Promise<RunResult> {
   const fn = "runGrid";
-  checkGridSpec(fn, spec);
+  if (typeof options !== "object" || options === null) fail(fn, "options", "an object", options, TypeError);
+  checkGridSpec(fn, spec, { maxJobs: options.maxJobs });
   const entry = taskEntry(fn, spec.task);
   if (typeof options !== "object" || options === null) fail(fn, "options", "an object", options, TypeError);
   const workers = options.workers === undefined ? availableParallelism() : checkInteger(fn, "options.workers", options.workers, 1);

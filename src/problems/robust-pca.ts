@@ -18,6 +18,7 @@
  * each column has at most l nonzeros (exactly l when d1 = d2); magnitudes ±s·(1 + u), u ~ U[0, 1),
  * with s = max|M♮_ij| by default. Seeds: truth deriveSeed(seed, 0), corruptions deriveSeed(seed, 1).
  */
+import { checkMemory } from "../util/memory.js";
 import { type Matrix, matmul, matmulNT, matmulTN, add, sub, dot, frobeniusNorm, scale, zeros, identity } from "../linalg/matrix.js";
 import { createRng, deriveSeed } from "../random/rng.js";
 import { checkInteger, checkNumber, fail } from "../util/validate.js";
@@ -163,6 +164,7 @@ export const robustPcaProblem: Problem<RobustPcaInstance, RobustPcaOptions> & {
     const { d1, d2, r, k, seed, lossScale } = checkCommon(fn, options);
     // More than min(d1, d2) corruptions per row/column would exceed the entries of a column or row.
     const l = checkInteger(fn, "l", options.l, 0, Math.min(d1, d2));
+    checkMemory(fn, { d1, d2 }, "the d1×d2 truth, corruption and observation", 24 * d1 * d2);
     const truth = lowRankTruth(fn, d1, d2, r, deriveSeed(seed, 0));
     let maxAbs = 0;
     for (const v of truth.data) maxAbs = Math.max(maxAbs, Math.abs(v));

@@ -166,3 +166,18 @@ test("flatlab grid says how many damaged cache entries (checksum removed) it rec
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("--max-jobs raises the grid size limit; a grid over it is refused naming its size", () => {
+  assert.equal(parseArgs(["grid", "s.json", "--max-jobs", "500000"]).maxJobs, 500000);
+  assert.throws(() => parseArgs(["grid", "s.json", "--max-jobs", "0"]), /--max-jobs must be a positive integer; received "0"/);
+  const dir = mkdtempSync(join(tmpdir(), "flatlab-cli-"));
+  try {
+    const specPath = join(dir, "spec.json");
+    writeFileSync(specPath, JSON.stringify({ task: "demo", axes: { x: [1, 2] }, trials: 3, seed: 9 }));
+    const r = run(["grid", specPath, "--max-jobs", "5"]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /spec must have at most 5 jobs .*received \(2 x\) × 3 trials = 6 jobs/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
