@@ -113,6 +113,13 @@ export function robustPcaLocalModel(inst: RobustPcaInstance, base: readonly Matr
 
 /** A sparse S with at most l nonzeros per row and column (our construction, see the file comment). */
 export function sparseCorruption(d1: number, d2: number, l: number, magnitude: number, seed: number): Matrix {
+  const fn = "sparseCorruption";
+  checkInteger(fn, "d1", d1, 1);
+  checkInteger(fn, "d2", d2, 1);
+  checkInteger(fn, "l", l, 0, Math.min(d1, d2));
+  checkNumber(fn, "magnitude", magnitude, { min: 0, minExclusive: true });
+  checkInteger(fn, "seed", seed, 0, 2 ** 32 - 1);
+  checkMemory(fn, { d1, d2 }, "the d1×d2 corruption", 8 * d1 * d2);
   const n = Math.max(d1, d2), rng = createRng(seed);
   const a = permutation(rng, n).slice(0, d1), b = permutation(rng, n).slice(0, d2);
   const S = zeros(d1, d2);

@@ -19,6 +19,7 @@ export {
   type FactorRecoveryOptions, type RecoveredFactors, type RecoveredSymmetricFactors,
 } from "./factor-recovery.js";
 export { regularityMeasures, REGULARITY_DEFINITIONS, type RegularityMeasures, type RegularityOptions } from "./regularity.js";
-export { singularValueThreshold, symmetricThreshold, softThreshold, proxPowerScalar, type ThresholdResult } from "./prox.js";
+export { singularValueThreshold, symmetricThreshold, softThreshold, proxPowerScalar } from "./prox-checked.js";
+export type { ThresholdResult } from "./prox.js";
 export { affineProjector, type AffineProjector } from "./affine-projection.js";
 export type { SolverOptions, SolverResult, IterationInfo } from "./solver-result.js";
