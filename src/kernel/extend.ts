@@ -25,7 +25,7 @@ import { format } from "node:util";
 import vm = require("node:vm");
 import { setSink, type DisplayOptions } from "../display/sink.js";
 import { setInterruptHost } from "../util/interrupt.js";
-import type { MimeBundle } from "../util/displayable.js";
+import { displayMetadata, type MimeBundle } from "../util/displayable.js";
 import { AbortGate, DRAIN_MS } from "./abortGate.js";
 import { normalizeBundle, resultBundle } from "./bundles.js";
 import {
@@ -322,7 +322,8 @@ export function extendTslab(tslab: TslabInternals, options: ExtendOptions): Exte
     const count = this.execCount;
     if (!error && cell.value && !req.silent) {
       try {
-        publish("execute_result", { execution_count: count, data: await resultBundle(cell.value.v), metadata: {} });
+        const data = await resultBundle(cell.value.v);
+        publish("execute_result", { execution_count: count, data, metadata: displayMetadata(cell.value.v) });
       } catch (e) {
         error = displayError(e, cell);
       }
