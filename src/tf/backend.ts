@@ -87,8 +87,29 @@ function remember(backend: BackendName, reason: string): BackendInfo & { readonl
 
 const NOT_INSTALLED = "not installed";
 
-/** true when the backend started, else the reason it did not (NOT_INSTALLED for a missing optional package). */
+/** Process events whose listeners decide whether a stray error ends the process. */
+const FATAL_EVENTS = ["uncaughtException", "unhandledRejection"] as const;
+
+/**
+ * true when the backend started, else the reason it did not (NOT_INSTALLED for a missing optional
+ * package). Listeners a backend adds for uncaughtException or unhandledRejection are removed: the
+ * Emscripten glue of tfjs-backend-wasm 4.22 installs two that rethrow, which turns any stray
+ * rejection into the death of a process that handles them itself (a Jupyter kernel, a test
+ * runner; issue 13 item 1). Its own clean-up of them on dispose is broken
+ * (`!list.indexOf(l) > -1` is always true), so it is not relied on.
+ */
 async function tryBackend(name: BackendName): Promise<true | string> {
+  const before = FATAL_EVENTS.map((event) => process.rawListeners(event));
+  try {
+    return await startBackend(name);
+  } finally {
+    FATAL_EVENTS.forEach((event, i) => {
+      for (const l of process.rawListeners(event)) if (!before[i].includes(l)) process.removeListener(event, l as (...args: unknown[]) => void);
+    });
+  }
+}
+
+async function startBackend(name: BackendName): Promise<true | string> {
   try {
     if (name === "tensorflow") {
       // Loading the package registers the "tensorflow" backend on the shared tfjs-core engine.

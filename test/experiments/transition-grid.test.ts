@@ -19,7 +19,7 @@ test("transitionGrid(gaussian) gives 16 distinct integer m per d spanning [0.6δ
     assert.equal(ms[0], Math.round(0.6 * value));
     assert.equal(ms[15], Math.round(1.5 * value));
   }
-  checkGridSpec("test", { task: "recovery", fixed: { ensemble: "gaussian", r: 2 }, cells: grid.cells, trials: 10, seed: 1 });
+  checkGridSpec("test", { task: "recovery", fixed: { ensemble: "gaussian", r: 2 }, cells: grid.cells, trials: 10, seed: 1, settings: { truthSeed: 1 } });
 });
 
 test("transitionGrid(quadratic) centres on the symmetric δ and says it is only a reference", () => {
