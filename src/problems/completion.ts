@@ -2,9 +2,9 @@
  * Matrix completion (Section 5 [P]): ξ_ij i.i.d. Bernoulli(p) on d1×d2, A_k = e_i e_jᵀ over the
  * observed set Ω (m = |Ω|, row-major order), f(L, R) = (1/m) Σ_Ω ((LRᵀ)_ij − M_ij)².
  * The paper's scaling of A (a 1/√p factor?) and its "m" are [NF]; our choice is the plain mask and
- * κ = 1/|Ω|. Neither changes which minimizer is flattest (Section 3 of the notes).
- * Closed forms [D]: tr D²f = 2κ(Σ_i n_i ‖ℓ_i‖² + Σ_j c_j ‖r_j‖²) with row counts n_i, column
- * counts c_j (at every point; see factorized.ts), D1 = diag(√(κ n_i/d2)), D2 = diag(√(κ c_j/d1)).
+ * ω = 1/|Ω|. Neither changes which minimizer is flattest (Section 3 of the notes).
+ * Closed forms [D]: tr D²f = 2ω(Σ_i n_i ‖ℓ_i‖² + Σ_j c_j ‖r_j‖²) with row counts n_i, column
+ * counts c_j (at every point; see factorized.ts), D1 = diag(√(ω n_i/d2)), D2 = diag(√(ω c_j/d1)).
  * Seeds: truth deriveSeed(seed, 0), mask deriveSeed(seed, 1).
  */
 import { checkMemory } from "../util/memory.js";

@@ -1,14 +1,14 @@
 /**
  * The factorized model shared by the identity map (Section 2), matrix and bilinear sensing
- * (Section 4) and matrix completion (Section 5): f(L, R) = κ‖A(LRᵀ) − b‖², with κ = 1/m the
- * paper's normalization (Section 1.1 [R]; κ = 1 for the identity map, Section 1.4 [I]).
+ * (Section 4) and matrix completion (Section 5): f(L, R) = ω‖A(LRᵀ) − b‖², with ω = 1/m the
+ * paper's normalization (Section 1.1 [R]; ω = 1 for the identity map, Section 1.4 [I]).
  *
  * Float64 closed forms, at any point (L, R) with residual ρ = A(LRᵀ) − b:
- * - ∇_L f = 2κ A*(ρ) R,  ∇_R f = 2κ A*(ρ)ᵀ L;
- * - D²f[ΔL, ΔR] = 2κ‖A(ΔL Rᵀ + L ΔRᵀ)‖² + 4κ⟨A*(ρ), ΔL ΔRᵀ⟩  (Lemma 3.1 on S, where ρ = 0 [R]);
+ * - ∇_L f = 2ω A*(ρ) R,  ∇_R f = 2ω A*(ρ)ᵀ L;
+ * - D²f[ΔL, ΔR] = 2ω‖A(ΔL Rᵀ + L ΔRᵀ)‖² + 4ω⟨A*(ρ), ΔL ΔRᵀ⟩  (Lemma 3.1 on S, where ρ = 0 [R]);
  * - the Hessian diagonal: the residual term vanishes on coordinate directions (ΔL ΔRᵀ = 0 when
- *   only one block moves), so entry (p, j) of the L block is 2κ Σ_i (A_i R)_{pj}² everywhere [D];
- *   hence tr D²f = 2κ Σ_i (‖A_i R‖² + ‖A_iᵀ L‖²) = 2κ(tr(Rᵀ ΣA_iᵀA_i R) + tr(Lᵀ ΣA_iA_iᵀ L)) and
+ *   only one block moves), so entry (p, j) of the L block is 2ω Σ_i (A_i R)_{pj}² everywhere [D];
+ *   hence tr D²f = 2ω Σ_i (‖A_i R‖² + ‖A_iᵀ L‖²) = 2ω(tr(Rᵀ ΣA_iᵀA_i R) + tr(Lᵀ ΣA_iA_iᵀ L)) and
  *   str D²f = 2‖D1 L‖² + 2‖D2 R‖² (eq. (16)) hold at every point, not only on S [D, checked
  *   numerically in the tests].
  */
@@ -31,7 +31,7 @@ export interface FactorizedInstance {
   readonly r: number;
   /** Width of the factors L, R (k ≥ r). */
   readonly k: number;
-  /** κ in f = κ‖A(LRᵀ) − b‖². */
+  /** ω in f = ω‖A(LRᵀ) − b‖². */
   readonly lossScale: number;
   /** The seed the instance was generated from (null for user data). */
   readonly seed: number | null;
@@ -158,7 +158,7 @@ export function factorizedProblem<I extends FactorizedInstance, O>(spec: Factori
   };
 }
 
-/** Shared checks of the generator options: d1, d2 ≥ 1, r ∈ [1, min(d1, d2)], k ≥ r, seed, κ > 0. */
+/** Shared checks of the generator options: d1, d2 ≥ 1, r ∈ [1, min(d1, d2)], k ≥ r, seed, ω > 0. */
 /** The generator options every [L, R] problem shares (identity, sensing, bilinear, completion). */
 export interface FactorizedOptions {
   readonly d1: number;
@@ -170,7 +170,7 @@ export interface FactorizedOptions {
   readonly seed: number;
   /** Seed of M♮ alone (default deriveSeed(seed, 0)): trials of one grid cell share it (Section 8). */
   readonly truthSeed?: number;
-  /** κ in f = κ‖A(LRᵀ) − b‖² (default 1/m, the paper's; 1 for the identity map, Section 1.4 [I]). */
+  /** ω in f = ω‖A(LRᵀ) − b‖² (default 1/m, the paper's; 1 for the identity map, Section 1.4 [I]). */
   readonly lossScale?: number;
 }
 

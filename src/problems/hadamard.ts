@@ -1,13 +1,13 @@
 /**
  * The depth model (Section 9 [P]): sparse x♮ ∈ R^d with r nonzeros, b = A x♮ with A ∈ R^{m×d}
  * i.i.d. N(0, 1), the "deep" Hadamard parameterization x = v1 ⊙ v2 ⊙ … ⊙ vk and
- * f(v1, …, vk) = κ‖Ax − b‖², κ = 1/m (normalization [I]). Flat = minimal plain trace over the
+ * f(v1, …, vk) = ω‖Ax − b‖², ω = 1/m (normalization [I]). Flat = minimal plain trace over the
  * zero-loss set [P].
  *
  * Closed forms, with columns a_l of A, residual ρ = Ax − b and π_j = Π_{i≠j} v_i:
- * - ∂f/∂v_j = 2κ (Aᵀρ) ⊙ π_j;
- * - D²f[Δ] = 2κ‖A Σ_j Δ_j ⊙ π_j‖² + 2κ (Aᵀρ)ᵀ Σ_{j≠j'} Δ_j ⊙ Δ_j' ⊙ Π_{i∉{j,j'}} v_i  [D];
- * - tr D²f = 2 Σ_l D_ll² Σ_j Π_{i≠j} v_i(l)², D = diag(√κ‖a_l‖) [R]: f is linear in each v_j, so
+ * - ∂f/∂v_j = 2ω (Aᵀρ) ⊙ π_j;
+ * - D²f[Δ] = 2ω‖A Σ_j Δ_j ⊙ π_j‖² + 2ω (Aᵀρ)ᵀ Σ_{j≠j'} Δ_j ⊙ Δ_j' ⊙ Π_{i∉{j,j'}} v_i  [D];
+ * - tr D²f = 2 Σ_l D_ll² Σ_j Π_{i≠j} v_i(l)², D = diag(√ω‖a_l‖) [R]: f is linear in each v_j, so
  *   the residual term has no diagonal and the formula holds at every point, not only at zero loss.
  * Balanced factors of x: v_1(l) = sign(x_l)|x_l|^{1/k}, v_j(l) = |x_l|^{1/k} for j ≥ 2.
  * Factors are d×1 column matrices [v1, …, vk]; the tfjs params are tensors of shape [d, 1].
@@ -76,7 +76,7 @@ function residual(inst: HadamardInstance, v: Float64Array[]): Float64Array {
   return r;
 }
 
-/** D_ll² = κ‖a_l‖². */
+/** D_ll² = ω‖a_l‖². */
 function diagonalSquares(inst: HadamardInstance): Float64Array {
   const out = new Float64Array(inst.d);
   for (let i = 0; i < inst.m; i++) for (let l = 0; l < inst.d; l++) out[l] += inst.A.data[i * inst.d + l] ** 2;

@@ -4,13 +4,13 @@
  * Teacher y(x) = xᵀ M♮ x with M♮ = U1♮U1♮ᵀ − U2♮U2♮ᵀ (r1 positive, r2 negative directions); data
  * x_i ~ N(0, I_d), y_i = ⟨x_i x_iᵀ, M♮⟩, so A_i = x_i x_iᵀ. Student ŷ(U, x) = xᵀ(U1U1ᵀ − U2U2ᵀ)x with
  * U = [U1, U2] ∈ R^{d×(k1+k2)} and fixed output weights s = (+1 on k1 columns, −1 on k2).
- * Loss f(U) = κ Σ_i (ŷ(U, x_i) − y_i)², κ = 1/m (normalization [I]). r2 = k2 = 0 is covariance
+ * Loss f(U) = ω Σ_i (ŷ(U, x_i) − y_i)², ω = 1/m (normalization [I]). r2 = k2 = 0 is covariance
  * estimation (Chen, Chi and Goldsmith 2015), r1 = k1 = 1, r2 = 0 is phase retrieval [P].
  *
  * Closed forms [D], with P = XU (rows x_iᵀU), residual ρ_i = ŷ_i − y_i, S = diag(s):
- * - ∇f = 4κ Σ_i ρ_i x_i x_iᵀ U S;
- * - D²f[Δ] = 2κ Σ_i (4 (x_iᵀ U S Δᵀ x_i)² + 2 ρ_i x_iᵀ Δ S Δᵀ x_i);
- * - tr D²f = 8(‖DU1‖² + ‖DU2‖²) + 4κ(k1 − k2) Σ_i ρ_i ‖x_i‖², D² = κ Σ_i ‖x_i‖² x_i x_iᵀ; on the
+ * - ∇f = 4ω Σ_i ρ_i x_i x_iᵀ U S;
+ * - D²f[Δ] = 2ω Σ_i (4 (x_iᵀ U S Δᵀ x_i)² + 2 ρ_i x_iᵀ Δ S Δᵀ x_i);
+ * - tr D²f = 8(‖DU1‖² + ‖DU2‖²) + 4ω(k1 − k2) Σ_i ρ_i ‖x_i‖², D² = ω Σ_i ‖x_i‖² x_i x_iᵀ; on the
  *   minimizer set the second term vanishes (Section 7's 8(‖DU1‖² + ‖DU2‖²) [D]). The paper's flatness
  *   measure here is the plain trace [P]. `rescaling` returns this D (D1 = D2 = D); the general
  *   rescalingMatrices(operator) of Section 3 gives D/√d, the same up to the scalar 1/d.
@@ -109,7 +109,7 @@ function squaredNorms(inst: QuadraticNetInstance): Float64Array {
   return c.sqNorms;
 }
 
-/** D = (κ Σ_i ‖x_i‖² x_i x_iᵀ)^{1/2} of Section 7 [D]. */
+/** D = (ω Σ_i ‖x_i‖² x_i x_iᵀ)^{1/2} of Section 7 [D]. */
 export function quadraticNetRescaling(inst: QuadraticNetInstance): Matrix {
   const c = cached(inst);
   if (c.D === undefined) {
@@ -180,7 +180,7 @@ export const quadraticNetProblem: Problem<QuadraticNetInstance, QuadraticNetOpti
   gradient(inst, f) {
     const U = factorOf("gradient", inst, f);
     const { P, rho } = forward(inst, U), s = signs(inst), k = U.cols;
-    // 4κ Xᵀ diag(ρ) P S.
+    // 4ω Xᵀ diag(ρ) P S.
     const W = new Float64Array(P.data.length);
     for (let i = 0; i < inst.m; i++) for (let j = 0; j < k; j++) W[i * k + j] = 4 * inst.lossScale * rho[i] * s[j] * P.data[i * k + j];
     return [matmulTN(inst.x, { rows: inst.m, cols: k, data: W })];

@@ -4,12 +4,12 @@
  * Section 1.5 of the paper notes [R]: D1 = ((1/(m·d2)) Σ_i A_i A_iᵀ)^{1/2} and
  * D2 = ((1/(m·d1)) Σ_i A_iᵀ A_i)^{1/2}; with them the scaled trace on the minimizer set is
  * str D²f(L, R) = 2‖D1 L‖²_F + 2‖D2 R‖²_F (Lemma 3.1) for f = (1/m)‖A(LRᵀ) − b‖². For a loss
- * κ‖A(LRᵀ) − b‖² the same identity holds with 1/m replaced by κ (`options.lossScale`); the identity
- * problem (κ = 1, Section 2) then gets D1 = D2 = I.
+ * ω‖A(LRᵀ) − b‖² the same identity holds with 1/m replaced by ω (`options.lossScale`); the identity
+ * problem (ω = 1, Section 2) then gets D1 = D2 = I.
  *
- * Closed forms per ensemble (no A_i formed): bilinear D1² = (κ/d2) Σ ‖b_i‖² a_i a_iᵀ [D, from the
- * proof of Lemma 4.9]; completion D1² = (κ/d2) diag(row counts), D2² = (κ/d1) diag(column counts)
- * [D]; quadratic D1² = D2² = (κ/d) Σ ‖x_i‖² x_i x_iᵀ, i.e. 1/d times the matrix D² of Section 7
+ * Closed forms per ensemble (no A_i formed): bilinear D1² = (ω/d2) Σ ‖b_i‖² a_i a_iᵀ [D, from the
+ * proof of Lemma 4.9]; completion D1² = (ω/d2) diag(row counts), D2² = (ω/d1) diag(column counts)
+ * [D]; quadratic D1² = D2² = (ω/d) Σ ‖x_i‖² x_i x_iᵀ, i.e. 1/d times the matrix D² of Section 7
  * (see quadratic-net.ts, which exposes that one for its plain trace).
  *
  * rescaledOperator builds B(X) = A(D1⁻¹ X D2⁻¹) (eq. (20)) and keeps each ensemble's structure:
@@ -41,7 +41,7 @@ export interface RescalingMatrices {
 }
 
 export interface RescalingOptions {
-  /** κ in f = κ‖A(LRᵀ) − b‖²; default 1/m, the paper's normalization. */
+  /** ω in f = ω‖A(LRᵀ) − b‖²; default 1/m, the paper's normalization. */
   readonly lossScale?: number;
 }
 
@@ -102,7 +102,7 @@ export function secondMoments(A: MeasurementOperator): SecondMoments {
 }
 
 /**
- * D1 = ((κ/d2) Σ A_i A_iᵀ)^{1/2}, D2 = ((κ/d1) Σ A_iᵀ A_i)^{1/2} with κ = 1/m by default
+ * D1 = ((ω/d2) Σ A_i A_iᵀ)^{1/2}, D2 = ((ω/d1) Σ A_iᵀ A_i)^{1/2} with ω = 1/m by default
  * (Section 1.5 [R]). Diagonal cases (completion, identity) are square-rooted entrywise.
  */
 export function rescalingMatrices(A: MeasurementOperator, options: RescalingOptions = {}): RescalingMatrices {

@@ -3,15 +3,15 @@
  * every column of S♮. The loss is the squared distance to the ℓ1 ball Ω of radius ‖S♮‖_{1,1}
  * (eq. (50) [R]):
  *
- *     f(L, R) = κ·dist²_Ω(Y − LRᵀ),   κ = 1 by default (the paper's display has no normalization [R]).
+ *     f(L, R) = ω·dist²_Ω(Y − LRᵀ),   ω = 1 by default (the paper's display has no normalization [R]).
  *
  * f is C¹ but not C² [P], so flatness is measured on the C² local model at a base point (L̃, R̃)
  * (Ha et al. 2020 §4.2; Ge et al. 2017 §4.3 [R]):
  *
- *     f_{L̃,R̃}(L, R) = κ‖Y − LRᵀ − P_Ω(Y − L̃R̃ᵀ)‖²_F = κ‖LRᵀ − T‖²,  T = Y − P_Ω(Y − L̃R̃ᵀ),
+ *     f_{L̃,R̃}(L, R) = ω‖Y − LRᵀ − P_Ω(Y − L̃R̃ᵀ)‖²_F = ω‖LRᵀ − T‖²,  T = Y − P_Ω(Y − L̃R̃ᵀ),
  *
  * the identity-map problem with target T. `hessianForm`, `hessianTrace` and `scaledHessianTrace`
- * are those of the local model based at the point itself: str = 2κ(‖L‖² + ‖R‖²) [D], at any point.
+ * are those of the local model based at the point itself: str = 2ω(‖L‖² + ‖R‖²) [D], at any point.
  *
  * Our choices [NF]: M♮ as in truth.ts; the support of S♮ is a random "band" {(i, j) :
  * (a(i) − b(j)) mod n < l} with random injections a, b into Z_n, n = max(d1, d2), so each row and
@@ -193,7 +193,7 @@ export const robustPcaProblem: Problem<RobustPcaInstance, RobustPcaOptions> & {
     return robustPcaLocalModel(inst, factorsOf("hessianForm", inst, f)).hessianForm(f, direction);
   },
   hessianTrace(inst, f) {
-    // Lemma 2.1 on the local model: L-block entries 2κ‖R_j‖², R-block entries 2κ‖L_j‖².
+    // Lemma 2.1 on the local model: L-block entries 2ω‖R_j‖², R-block entries 2ω‖L_j‖².
     const [L, R] = factorsOf("hessianTrace", inst, f);
     return 2 * inst.lossScale * (inst.d1 * frobeniusNorm(R) ** 2 + inst.d2 * frobeniusNorm(L) ** 2);
   },
@@ -203,7 +203,7 @@ export const robustPcaProblem: Problem<RobustPcaInstance, RobustPcaOptions> & {
   },
   scaledTraceWeights: (inst) => [1 / inst.d1, 1 / inst.d2],
   rescaling(inst) {
-    // str = 2‖D1L‖² + 2‖D2R‖² with D1 = √κ I, D2 = √κ I.
+    // str = 2‖D1L‖² + 2‖D2R‖² with D1 = √ω I, D2 = √ω I.
     const s = Math.sqrt(inst.lossScale);
     return { D1: scale(identity(inst.d1), s), D2: scale(identity(inst.d2), s) };
   },

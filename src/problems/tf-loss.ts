@@ -1,5 +1,5 @@
 /**
- * The factorized loss f(L, R) = κ‖A(LRᵀ) − b‖² (Section 1.1 [R]) as a tfjs function of [L, R] for
+ * The factorized loss f(L, R) = ω‖A(LRᵀ) − b‖² (Section 1.1 [R]) as a tfjs function of [L, R] for
  * autodiff, with each ensemble applied through its structure (Gaussian rows as one matMul,
  * bilinear as (aL ⊙ bR)·1, completion as a dense weighted mask). tfjs is float32 only, so this is
  * for cross-checks and estimators, not for the float64 closed forms.
@@ -34,7 +34,7 @@ export function tfMatrix(a: Matrix): tf.Tensor2D {
   return tf.tensor2d(Float32Array.from(a.data), [a.rows, a.cols], "float32");
 }
 
-/** κ‖A(LRᵀ) − b‖² over params [L (d1×k), R (d2×k)]. */
+/** ω‖A(LRᵀ) − b‖² over params [L (d1×k), R (d2×k)]. */
 export function tfFactorizedLoss(fn: string, A: MeasurementOperator, b: Float64Array, kappa: number, k: number): TfLoss {
   const { d1, d2, m } = A;
   const shapes = [[d1, k], [d2, k]];

@@ -11,8 +11,8 @@
  * relaxation undefined; the paper skips such cells in Figure 4 [P]. `onSingular: "skip"` returns
  * a result with skipped: true (no iterate, no NaN) instead of throwing.
  *
- * Normalization: rescalingMatrices uses the loss scale κ = 1/m by default; for the identity map
- * we pass κ = 1, the paper's Section 2 loss ‖LRᵀ − M‖²_F [I], so that D1 = D2 = I. A scalar
+ * Normalization: rescalingMatrices uses the loss scale ω = 1/m by default; for the identity map
+ * we pass ω = 1, the paper's Section 2 loss ‖LRᵀ − M‖²_F [I], so that D1 = D2 = I. A scalar
  * multiple of D1 or D2 changes X̂ by the same scalar and leaves the estimate unchanged.
  */
 import { type Matrix, identity, matmul } from "../linalg/matrix.js";
@@ -28,7 +28,7 @@ export interface RelaxationOptions extends NuclearNormMinOptions {
   /** Precomputed rescaling matrices (default: rescalingMatrices(A)). Ignored by plainRelaxation. */
   readonly D1?: Matrix;
   readonly D2?: Matrix;
-  /** Loss scale κ passed to rescalingMatrices (default 1/m; 1 for the identity map). */
+  /** Loss scale ω passed to rescalingMatrices (default 1/m; 1 for the identity map). */
   readonly lossScale?: number;
   /** What a singular D1 or D2 does: "throw" (default) or "skip" (a result with skipped: true). */
   readonly onSingular?: "throw" | "skip";

@@ -4,7 +4,7 @@
  * `scale`. Small α starts near the origin, where gradient descent is known to be biased toward
  * low-rank, balanced factors; large α starts far from balance (‖L₀ᵀL₀ − R₀ᵀR₀‖ grows like α²),
  * and gradient flow conserves LᵀL − RᵀR, so that imbalance stays (a standard fact [D]:
- * d/dt LᵀL = −2κ(LᵀZR + RᵀZᵀL) = d/dt RᵀR with Z = A*(ρ)).
+ * d/dt LᵀL = −2ω(LᵀZR + RᵀZᵀL) = d/dt RᵀR with Z = A*(ρ)).
  */
 import type { Matrix } from "../linalg/matrix.js";
 import { createRng, deriveSeed } from "../random/rng.js";

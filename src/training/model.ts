@@ -1,19 +1,19 @@
 /**
- * The factorized loss as an optimizer sees it: f(L, R) = κ‖A(LRᵀ) − b‖² (Section 1.1 [R]; κ = 1/m,
+ * The factorized loss as an optimizer sees it: f(L, R) = ω‖A(LRᵀ) − b‖² (Section 1.1 [R]; ω = 1/m,
  * the paper's normalization, read from the instance), its gradient, an unbiased minibatch gradient
  * with noisy labels, and the quantities recorded along a run. The paper trains nothing
  * (paper-notes §0, §10 item 10): this module serves our extension, notebook 08.
  *
  * Gradient (the closed form of src/problems/factorized.ts, [D]): with the residual ρ = A(LRᵀ) − b,
- *   ∇_L f = 2κ A*(ρ) R,   ∇_R f = 2κ A*(ρ)ᵀ L.
+ *   ∇_L f = 2ω A*(ρ) R,   ∇_R f = 2ω A*(ρ)ᵀ L.
  * We evaluate it here from one residual so that a step returns the loss it was taken at for free
  * (problem.loss and problem.gradient would each apply A once); the tests check it equals
  * problem.gradient to rounding.
  *
  * Minibatch gradient with label noise (Blanc, Gupta, Valiant, Valiant 2020, arXiv 1904.09080;
  * Damian, Ma, Lee 2021, arXiv 2106.06530): for a batch B of measurements and noisy labels
- * b̃_i = b_i + ε_i, the loss f_B = κ(m/|B|) Σ_{i∈B} (⟨A_i, LRᵀ⟩ − b̃_i)² is unbiased for f (up to a
- * constant), and its gradient is 2κ(m/|B|) (Σ_{i∈B} ρ̃_i A_i) R (and ᵀL for R).
+ * b̃_i = b_i + ε_i, the loss f_B = ω(m/|B|) Σ_{i∈B} (⟨A_i, LRᵀ⟩ − b̃_i)² is unbiased for f (up to a
+ * constant), and its gradient is 2ω(m/|B|) (Σ_{i∈B} ρ̃_i A_i) R (and ᵀL for R).
  *
  * Why float64 (Matrix/Float64Array, not tfjs float32): the runs are judged by recovery errors far
  * below 1e-6 and by scaled traces within a few percent of the flat value, and label-noise SGD and
@@ -61,7 +61,7 @@ export interface TrainingModel {
   lossAndGradient(L: Matrix, R: Matrix): LossAndGradient;
   /**
    * The gradient of f_B with labels b_i + noise[j] for i = batch[j]; `loss` is the noiseless
-   * minibatch estimate κ(m/|B|) Σ_{i∈B} ρ_i² of f (what a run watches for divergence).
+   * minibatch estimate ω(m/|B|) Σ_{i∈B} ρ_i² of f (what a run watches for divergence).
    */
   minibatchGradient(L: Matrix, R: Matrix, batch: Int32Array, noise: Float64Array): LossAndGradient;
   metrics(L: Matrix, R: Matrix): TrainingMetrics;

@@ -12,7 +12,7 @@
  * - Label-noise SGD (Blanc et al. 2020, arXiv 1904.09080; Damian, Ma, Lee 2021, arXiv 2106.06530):
  *   draw a batch B of `batchSize` measurements uniformly without replacement, give each sampled
  *   label fresh noise b̃_i = b_i + ε_i with ε_i ~ N(0, σ²), σ = `labelNoise`, and step along the
- *   minibatch gradient of κ(m/|B|) Σ_{i∈B}(⟨A_i, LRᵀ⟩ − b̃_i)². The draws of step t come from
+ *   minibatch gradient of ω(m/|B|) Σ_{i∈B}(⟨A_i, LRᵀ⟩ − b̃_i)². The draws of step t come from
  *   deriveSeed(seed, t), so the state needs no generator and a resumed run draws the same noise.
  */
 import { type Matrix, axpby, dot } from "../linalg/matrix.js";

@@ -7,7 +7,7 @@
  *
  * Divergence: a step whose starting loss is not finite, or exceeds `divergenceFactor` (default
  * 1e6, our choice) times max(f(W₀), f(0)), stops the run with an error naming the method, the
- * step and the step size. f(0) = κ‖b‖² is the loss of the zero factors: it keeps the threshold
+ * step and the step size. f(0) = ω‖b‖² is the loss of the zero factors: it keeps the threshold
  * meaningful when the run starts at (or near) a minimizer, where f(W₀) ≈ 0.
  */
 import { checkInterrupted } from "../util/interrupt.js";
@@ -78,7 +78,7 @@ export interface TrainingResult {
 const METHOD_NAMES: Record<TrainingMethod, string> = { gd: "gradient descent", sam: "SAM", "label-noise-sgd": "label-noise SGD" };
 const ONLY_FOR: Record<string, TrainingMethod> = { rho: "sam", batchSize: "label-noise-sgd", labelNoise: "label-noise-sgd", seed: "label-noise-sgd" };
 
-/** Runs `steps` steps of `method` on f(L, R) = κ‖A(LRᵀ) − b‖² and records the run. */
+/** Runs `steps` steps of `method` on f(L, R) = ω‖A(LRᵀ) − b‖² and records the run. */
 export function train<I extends FactorizedInstance>(problem: FactorizedTrainable<I>, instance: I, options: TrainOptions): TrainingResult {
   const fn = "train";
   const t0 = performance.now();
