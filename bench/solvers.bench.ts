@@ -1,11 +1,15 @@
 /**
  * Convex solvers: one flat and one plain solve (median of 5, tol 1e-9) for Gaussian sensing, rank 2,
- * at (d, m) = (10, 90), (20, 190), (30, 290), side by side with THE SAME ADMM in NumPy/SciPy
+ * at (d, m) = (10, 90), (20, 190), (30, 290), side by side with the plain ADMM in NumPy/SciPy
  * (bench/ref/solvers_ref.py, a child process with OPENBLAS_NUM_THREADS=1, on the same instances
- * passed as JSON), and the ratio flatlab/NumPy (goal ≤ 1.0). Then the peak RSS of a d = 50,
+ * passed as JSON), and the ratio flatlab/NumPy (goal ≤ 1.0). Ours is the same ADMM with Anderson
+ * acceleration (issue 11); the reference stays the plain iteration it always was, so the ratio
+ * includes the saved iterations, and both iteration counts are printed. Then the peak RSS of a d = 50,
  * m = 2000 Gaussian solve (goal < 500 MB).
  *
  * Run (after npm run build): node --import tsx bench/solvers.bench.ts [quick]   (quick: 1 repetition, no memory case)
+ *   [large]: issue 11's sizes (d = 50–120 near δ, all four ensembles, peak RSS of a d = 100 flat
+ *   solve; about 40 min), also by FLATLAB_BENCH_LARGE=1; [grid-large]: the two-worker grid at d = 60–100.
  * ms/iter is the whole solve time (setup included: Gram matrix, Cholesky, rescaling) / iterations.
  */
 import { execFileSync } from "node:child_process";
@@ -19,6 +23,7 @@ import { flatRelaxation, plainRelaxation, type RelaxationResult } from "../dist/
 import { runGrid } from "../dist/experiments/run.js";
 import { gridJobs } from "../dist/experiments/grid.js";
 import { recoveryInstance, type RecoveryCell } from "../dist/experiments/recovery.js";
+import type { MeasurementOperator } from "../dist/problems/operator.js";
 
 const quick = process.argv.includes("quick");
 // `memory`: only the peak-memory case, run by the main bench in a fresh child process so that the
@@ -27,6 +32,11 @@ const memoryOnly = process.argv.includes("memory");
 const reps = quick ? 1 : 5;
 const tol = 1e-9;
 const sizes: [number, number][] = [[10, 90], [20, 190], [30, 290]];
+/**
+ * δ, the statistical dimension of the nuclear norm's descent cone at a rank-2 d×d point (Monte
+ * Carlo estimates quoted in issue 11; d = 60 interpolated, 120 from a quick Monte Carlo).
+ */
+const DELTA: Record<number, number> = { 50: 420, 60: 520, 80: 717, 100: 922, 120: 1120 };
 
 function truth(d: number, r: number, seed: number): Matrix {
   const rng = createRng(seed);
@@ -38,7 +48,7 @@ function truth(d: number, r: number, seed: number): Matrix {
 
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-interface Row { d: number; m: number; program: string; iterations: number; ms: number; err: number; converged: boolean }
+interface Row { d: number; m: number; program: string; iterations: number; ms: number; err: number; converged: boolean; cpuMs?: number }
 
 /** Flat and plain solves at each size, side by side with the NumPy reference. */
 function solverTable(): void {
@@ -90,7 +100,7 @@ function solverTable(): void {
   }
 
   const f = (x: number, p = 2) => x.toFixed(p).padStart(9);
-  console.log(`solvers bench: Gaussian sensing, rank 2, tol ${tol}, median of ${reps}${ref ? `; reference NumPy ${ref.numpy}, SciPy ${ref.scipy} (1 thread)` : ""}`);
+  console.log(`solvers bench: Gaussian sensing, rank 2, tol ${tol}, median of ${reps}; ours Anderson-accelerated ADMM${ref ? `; reference: the plain ADMM in NumPy ${ref.numpy}, SciPy ${ref.scipy} (1 thread)` : ""}`);
   console.log("program    d     m |  iters  ms/iter    ms/solve  ‖est−M‖_F |  ref iters  ms/iter  ms/solve |  ratio");
   for (const r of ours) {
     const p = ref?.results.find((q) => q.d === r.d && q.m === r.m && q.program === r.program);
@@ -104,10 +114,11 @@ function solverTable(): void {
 // A small phase grid through the experiment engine (d in {10, 20, 30}, m ≈ 1.6, 2.0, 2.5 × the
 // 2rd − r² degrees of freedom, 3 trials, flat and plain), with 1 and 2 workers, against the same
 // instances solved one after the other by the NumPy reference (one BLAS thread).
-async function phaseGrid(): Promise<void> {
-  const r = 2, factors = [1.6, 2.0, 2.5];
-  const cells = [10, 20, 30].flatMap((d) => factors.map((c) => ({ ensemble: "gaussian", d, r, m: Math.round(c * (2 * r * d - r * r)) })));
-  const spec = { task: "recovery", axes: {}, cells, trials: 3, seed: 7, settings: { truthSeed: 7, tol, regularity: false } };
+const SMALL_GRID_CELLS = [10, 20, 30].flatMap((d) => [1.6, 2.0, 2.5].map((c) => ({ ensemble: "gaussian", d, r: 2, m: Math.round(c * (2 * 2 * d - 4)) })));
+/** Issue 11's grid: d ∈ {60, 80, 100}, 6 values of m in [0.8δ, 1.25δ]. */
+const LARGE_GRID_CELLS = [60, 80, 100].flatMap((d) => [0.8, 0.89, 0.98, 1.07, 1.16, 1.25].map((c) => ({ ensemble: "gaussian", d, r: 2, m: Math.round(c * DELTA[d]) })));
+async function phaseGrid(cells: { ensemble: string; d: number; r: number; m: number }[], trials: number): Promise<void> {
+  const spec = { task: "recovery", axes: {}, cells, trials, seed: 7, settings: { truthSeed: 7, tol, regularity: false } };
   const timeGrid = async (workers: number) => { const t = performance.now(); const res = await runGrid(spec, { workers }); return { ms: performance.now() - t, rows: res.rows }; };
   const one = await timeGrid(1), two = await timeGrid(2);
   const dirG = mkdtempSync(join(tmpdir(), "flatlab-bench-grid-"));
@@ -134,31 +145,133 @@ async function phaseGrid(): Promise<void> {
     rmSync(dirG, { recursive: true, force: true });
   }
   const same = JSON.stringify(one.rows.map((x) => x.success)) === JSON.stringify(two.rows.map((x) => x.success));
-  console.log(`phase grid (${cells.length} cells × 3 trials × flat and plain = ${one.rows.length} solves): 1 worker ${(one.ms / 1000).toFixed(1)} s, 2 workers ${(two.ms / 1000).toFixed(1)} s` +
-    ` (speed-up ${(one.ms / two.ms).toFixed(2)}×, identical rows: ${same}); NumPy reference, sequential: ${(refMs / 1000).toFixed(1)} s; ratio 2 workers / NumPy = ${(two.ms / refMs).toFixed(2)}`);
+  const capped = (rows: readonly Record<string, unknown>[]) => rows.filter((x) => x.converged === false).length;
+  console.log(`phase grid (${cells.length} cells × ${trials} trials × flat and plain = ${one.rows.length} solves): 1 worker ${(one.ms / 1000).toFixed(1)} s, 2 workers ${(two.ms / 1000).toFixed(1)} s` +
+    ` (speed-up ${(one.ms / two.ms).toFixed(2)}×, identical rows: ${same}); NumPy reference, sequential: ${(refMs / 1000).toFixed(1)} s; ratio 2 workers / NumPy = ${(two.ms / refMs).toFixed(2)}; capped solves: ${capped(one.rows)}`);
 }
-if (memoryOnly) memory();
-else {
+// `large` (or FLATLAB_BENCH_LARGE=1): the sizes of issue 11 (d = 50–120 near the phase transition),
+// about 40 minutes with the NumPy runs; `grid-large`: the two-worker grid at d = 60–100.
+const large = process.argv.includes("large") || process.env.FLATLAB_BENCH_LARGE === "1";
+const largeGrid = process.argv.includes("grid-large");
+if (memoryOnly) memory(process.argv.includes("flat100"));
+else if (large || largeGrid) {
+  if (large) largeTable();
+  if (large) console.log(execFileSync(process.execPath, ["--import", "tsx", __filename, "memory", "flat100"]).toString().trimEnd());
+  if (largeGrid) void phaseGrid(LARGE_GRID_CELLS, 3);
+} else {
   solverTable();
-  void phaseGrid().then(() => {
+  void phaseGrid(SMALL_GRID_CELLS, 3).then(() => {
     if (!quick) console.log(execFileSync(process.execPath, ["--import", "tsx", __filename, "memory"]).toString().trimEnd());
   });
 }
 
-function memory(): void {
-  // Peak memory of a d = 50, m = 2000 Gaussian solve, sampled every iteration.
+
+/** The NumPy reference on one instance (rows through a binary file); null when it fails. */
+function reference(inst: { d: number; m: number; A: MeasurementOperator; b: Float64Array; M: Matrix }, programs: string[]): Row[] | null {
+  const dir = mkdtempSync(join(tmpdir(), "flatlab-bench-"));
+  try {
+    const entry: Record<string, unknown> = { d: inst.d, m: inst.m, b: Array.from(inst.b), M: Array.from(inst.M.data), programs };
+    if (inst.A.kind === "completion") {
+      const c = inst.A as unknown as { rowIndex: Int32Array; colIndex: Int32Array };
+      entry.maskRows = Array.from(c.rowIndex);
+      entry.maskCols = Array.from(c.colIndex);
+    } else {
+      const rows = denseRowsOf(inst.A);
+      entry.A_file = join(dir, "A.bin");
+      writeFileSync(entry.A_file as string, new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
+    }
+    writeFileSync(join(dir, "instances.json"), JSON.stringify({ reps: 1, tol, instances: [entry] }));
+    const out = execFileSync("/usr/bin/python3", [join(__dirname, "ref", "solvers_ref.py"), join(dir, "instances.json")], {
+      env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" }, maxBuffer: 1 << 26,
+    });
+    return (JSON.parse(out.toString()) as { results: Row[] }).results;
+  } catch (e) {
+    console.log(`reference run failed: ${(e as Error).message.split("\n")[0]}`);
+    return null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** vec(A_i) as rows (m × d1·d2) for the reference: the Gaussian rows, or formed from a_i b_iᵀ, x_i x_iᵀ. */
+function denseRowsOf(A: MeasurementOperator): Float64Array {
+  if (A.kind === "gaussian") return (A as unknown as { rows: Matrix }).rows.data;
+  const { m, d1, d2 } = A, out = new Float64Array(m * d1 * d2);
+  const [a, b] = A.kind === "bilinear" ? [(A as unknown as { a: Matrix }).a, (A as unknown as { b: Matrix }).b] : [(A as unknown as { x: Matrix }).x, (A as unknown as { x: Matrix }).x];
+  for (let i = 0; i < m; i++) for (let p = 0; p < d1; p++) for (let q = 0; q < d2; q++) out[i * d1 * d2 + p * d2 + q] = a.data[i * d1 + p] * b.data[i * d2 + q];
+  return out;
+}
+
+/**
+ * Issue 11's rows: one solve per program on each instance, ours (Anderson-accelerated ADMM) then
+ * the NumPy reference (the plain ADMM, unchanged: the ratio compares against the same algorithm
+ * as before, not an accelerated NumPy), interleaved instance by instance.
+ */
+function largeTable(): void {
+  const cells: RecoveryCell[] = [];
+  for (const ensemble of ["gaussian", "bilinear"] as const) for (const d of [50, 80, 100, 120]) for (const f of [1, 1.5]) cells.push({ ensemble, d, r: 2, m: Math.round(f * DELTA[d]) });
+  for (const p of [0.092, 0.184]) cells.push({ ensemble: "completion", d: 100, r: 2, p });
+  for (const f of [1, 1.5]) cells.push({ ensemble: "quadratic", d: 60, r: 3, m: Math.round(f * 540) });
+  console.log(`solvers bench (large): one solve per row, tol ${tol}; ours: Anderson-accelerated ADMM; NumPy: THE PLAIN ADMM of bench/ref (1 BLAS thread)`);
+  console.log("(s: CPU seconds of the solving process, user + system, set-up included; ratio of CPU times, wall-clock ratio after it: the machine is shared)");
+  console.log("ensemble    d     m      p program |  iters   ours s  ‖est−M‖ |  NumPy iters  NumPy s  ‖est−M‖ | ratio  wall");
+  // FLATLAB_BENCH_CELLS=gaussian:50,bilinear:80 runs only those ensembles and sizes.
+  const only = process.env.FLATLAB_BENCH_CELLS?.split(",");
+  const chosen = only === undefined ? cells : cells.filter((c) => only.includes(`${c.ensemble}:${c.d}`));
+  // Warm-up: small solves of each ensemble and program, so that V8 has compiled and tiered up the
+  // JavaScript and WebAssembly code paths before the timed solves (measured: the first flat solve
+  // at d = 50, m = 630 took 0.79 s of CPU, the fourth 0.32 s).
+  for (const cell of [{ ensemble: "gaussian", d: 30, r: 2, m: 300 }, { ensemble: "bilinear", d: 30, r: 2, m: 300 }, { ensemble: "completion", d: 30, r: 2, p: 0.5 }, { ensemble: "quadratic", d: 20, r: 3, m: 300 }] as RecoveryCell[]) {
+    const { A, b } = recoveryInstance(cell, 1, 7);
+    for (let k = 0; k < 4; k++) { flatRelaxation(A, b, { tol, recordHistory: false, onSingular: "skip" }); plainRelaxation(A, b, { tol, recordHistory: false }); }
+  }
+  let capped = 0, refCapped = 0, rows = 0;
+  const ratios: number[] = [];
+  for (const cell of chosen) {
+    const { truth: M, A, b } = recoveryInstance(cell, 1, 7);
+    const mine: Row[] = [];
+    for (const [program, solve] of [["flat", flatRelaxation], ["plain", plainRelaxation]] as const) {
+      const t = performance.now(), c = process.cpuUsage();
+      const r = solve(A, b, { tol, recordHistory: false, onSingular: "skip" });
+      const ms = performance.now() - t, cu = process.cpuUsage(c);
+      mine.push({ d: cell.d, m: A.m, program, iterations: r.iterations, ms, cpuMs: (cu.user + cu.system) / 1000, err: r.estimate === null ? NaN : frobeniusNorm(sub(r.estimate, M)), converged: r.converged });
+    }
+    const ref = reference({ d: cell.d, m: A.m, A, b, M }, ["flat", "plain"]);
+    for (const r of mine) {
+      const q = ref?.find((x) => x.program === r.program);
+      rows++;
+      if (!r.converged) capped++;
+      if (q !== undefined && !q.converged) refCapped++;
+      const ratio = q === undefined ? NaN : (r.cpuMs as number) / (q.cpuMs as number);
+      if (q !== undefined) ratios.push(ratio);
+      const e = (x: number) => (Number.isFinite(x) ? x.toExponential(1) : "  —  ").padStart(8);
+      console.log(
+        `${cell.ensemble.padEnd(10)} ${String(cell.d).padStart(4)} ${String(A.m).padStart(5)} ${cell.p === undefined ? "     " : cell.p.toFixed(3)} ${r.program.padEnd(7)} |` +
+          ` ${String(r.iterations).padStart(6)}${r.converged ? " " : "*"} ${((r.cpuMs as number) / 1000).toFixed(2).padStart(7)} ${e(r.err)} |` +
+          (q ? ` ${String(q.iterations).padStart(11)}${q.converged ? " " : "*"} ${((q.cpuMs as number) / 1000).toFixed(2).padStart(7)} ${e(q.err)} | ${ratio.toFixed(2).padStart(5)} ${(r.ms / q.ms).toFixed(2).padStart(5)}` : " (no reference)"),
+      );
+    }
+  }
+  const sorted = ratios.slice().sort((a, b) => a - b);
+  console.log(`${rows} solves; hit the iteration cap (marked *): ours ${capped}, NumPy ${refCapped}; ratio median ${median(sorted).toFixed(2)}, range ${sorted[0]?.toFixed(2)}–${sorted.at(-1)?.toFixed(2)} (target ≤ 0.5)`);
+}
+
+function memory(flat100: boolean): void {
+  // Peak memory of a d = 50, m = 2000 plain Gaussian solve (or d = 100, m = 1000 flat: issue 11's
+  // target ≤ 300 MB), sampled every iteration.
   global.gc?.();
   const before = process.memoryUsage().rss;
   let peak = before;
   const sample = () => { peak = Math.max(peak, process.memoryUsage().rss); };
   const t = performance.now();
-  const A = sampleGaussianOperator({ d1: 50, d2: 50, m: 2000, seed: 7 });
-  const M = truth(50, 2, 8);
+  const [d, m] = flat100 ? [100, 1000] : [50, 2000];
+  const A = sampleGaussianOperator({ d1: d, d2: d, m, seed: 7 });
+  const M = truth(d, 2, 8);
   sample();
-  const r = plainRelaxation(A, A.apply(M), { tol, recordHistory: false, onIteration: sample });
+  const r = (flat100 ? flatRelaxation : plainRelaxation)(A, A.apply(M), { tol, recordHistory: false, onIteration: sample });
   sample();
   console.log(
-    `memory: d = 50, m = 2000 plain solve: peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (process start ${(before / 2 ** 20).toFixed(0)} MB), ` +
+    `memory: d = ${d}, m = ${m} ${flat100 ? "flat" : "plain"} solve: peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (process start ${(before / 2 ** 20).toFixed(0)} MB), ` +
       `${r.iterations} iterations, ${((performance.now() - t) / 1000).toFixed(1)} s, ‖X̂ − M‖_F = ${frobeniusNorm(sub(r.estimate!, M)).toExponential(1)}`,
   );
 }

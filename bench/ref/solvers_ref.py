@@ -2,6 +2,8 @@
 
 Usage: /usr/bin/python3 bench/ref/solvers_ref.py INSTANCES.json
 INSTANCES.json: {"reps": 5, "tol": 1e-9, "instances": [{"d": 10, "m": 90, "A": [m*d*d, row-major rows vec(A_i)], "b": [m]}...]}
+  instead of "A": "A_file" (raw little-endian float64 rows, for large m*d*d), or "maskRows"/"maskCols"
+  (a completion map: observed entries); optional "programs" (default both).
 Prints JSON {"results": [{"d", "m", "program", "iterations", "ms" (median of reps), "err"...}], "numpy": ..., "scipy": ...}.
 
 Algorithm (identical constants to the TypeScript solver):
@@ -24,13 +26,17 @@ import scipy
 import scipy.linalg as sla
 
 
-def admm(A, b, d1, d2, tol=1e-9, max_iter=20000, alpha=1.6):
-    G = A @ A.T
-    cf = sla.cho_factor(G, lower=True)
+def admm(A, b, d1, d2, tol=1e-9, max_iter=20000, alpha=1.6, project=None, adjoint=None):
+    if project is None:
+        G = A @ A.T
+        cf = sla.cho_factor(G, lower=True)
 
-    def project(z):
-        mu = sla.cho_solve(cf, A @ z - b)
-        return z - A.T @ mu, mu
+        def project(z):
+            mu = sla.cho_solve(cf, A @ z - b)
+            return z - A.T @ mu, mu
+
+        def adjoint(lam):
+            return A.T @ lam
 
     Y, _ = project(np.zeros(d1 * d2))
     U = np.zeros_like(Y)
@@ -63,7 +69,7 @@ def admm(A, b, d1, d2, tol=1e-9, max_iter=20000, alpha=1.6):
                     U /= f
                     last = it
     lam = -mu_rho * mu
-    cert = np.linalg.svd((A.T @ lam).reshape(d1, d2), compute_uv=False)[0]
+    cert = np.linalg.svd(adjoint(lam).reshape(d1, d2), compute_uv=False)[0]
     return Y.reshape(d1, d2), it, converged, cert
 
 
@@ -110,26 +116,69 @@ def flat(A, b, d1, d2, tol):
     return P @ X @ Q, it, conv, cert
 
 
+def completion(rows, cols, w, b, d1, d2, tol):
+    """The same ADMM for a (weighted) completion map A_k = w_k e_i e_j^T: its Gram matrix is
+    diagonal, so the projection sets the observed entries to b_k / w_k (as the TypeScript
+    projector's diagonal route does)."""
+    flat_idx = rows * d2 + cols
+    w2 = w * w
+
+    def project(z):
+        mu = (w * z[flat_idx] - b) / w2
+        x = z.copy()
+        x[flat_idx] = b / w
+        return x, mu
+
+    def adjoint(lam):
+        out = np.zeros(d1 * d2)
+        out[flat_idx] = w * lam
+        return out
+
+    return admm(None, b, d1, d2, tol, project=project, adjoint=adjoint)
+
+
+def completion_flat(rows, cols, b, d1, d2, tol):
+    """Flat program for completion: D1, D2 diagonal (row and column counts / (m d)), the rescaled
+    map is the completion map with weights 1 / (D1_i D2_j)."""
+    m = b.size
+    r1 = np.sqrt(np.bincount(rows, minlength=d1) / (m * d2))
+    r2 = np.sqrt(np.bincount(cols, minlength=d2) / (m * d1))
+    w = 1.0 / (r1[rows] * r2[cols])
+    X, it, conv, cert = completion(rows, cols, w, b, d1, d2, tol)
+    return X / r1[:, None] / r2[None, :], it, conv, cert
+
+
 def main():
     spec = json.load(open(sys.argv[1]))
     reps, tol = spec["reps"], spec["tol"]
     out = []
     for inst in spec["instances"]:
         d, m = inst["d"], inst["m"]
-        A = np.array(inst["A"], dtype=float).reshape(m, d * d)
         b = np.array(inst["b"], dtype=float)
         M = np.array(inst["M"], dtype=float).reshape(d, d)
-        for program in ("flat", "plain"):
-            times = []
+        mask = "maskRows" in inst
+        if mask:
+            rows, cols = np.array(inst["maskRows"], dtype=np.int64), np.array(inst["maskCols"], dtype=np.int64)
+        elif "A_file" in inst:
+            A = np.fromfile(inst["A_file"], dtype="<f8").reshape(m, d * d)
+        else:
+            A = np.array(inst["A"], dtype=float).reshape(m, d * d)
+        for program in inst.get("programs", ("flat", "plain")):
+            times, cpu = [], []
             for _ in range(reps):
-                t = time.perf_counter()
-                if program == "flat":
+                t, c = time.perf_counter(), time.process_time()
+                if mask and program == "flat":
+                    est, it, conv, cert = completion_flat(rows, cols, b, d, d, tol)
+                elif mask:
+                    est, it, conv, cert = completion(rows, cols, np.ones(m), b, d, d, tol)
+                elif program == "flat":
                     est, it, conv, cert = flat(A, b, d, d, tol)
                 else:
                     est, it, conv, cert = admm(A, b, d, d, tol)
                 times.append((time.perf_counter() - t) * 1e3)
+                cpu.append((time.process_time() - c) * 1e3)
             out.append({"d": d, "m": m, "program": program, "iterations": it, "converged": conv,
-                        "ms": float(np.median(times)), "err": float(np.linalg.norm(est - M)), "certificateNorm": float(cert)})
+                        "ms": float(np.median(times)), "cpuMs": float(np.median(cpu)), "err": float(np.linalg.norm(est - M)), "certificateNorm": float(cert)})
     print(json.dumps({"results": out, "numpy": np.__version__, "scipy": scipy.__version__}))
 
 

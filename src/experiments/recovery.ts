@@ -76,6 +76,10 @@ export interface RecoveryRow {
   readonly success: number;
   readonly error: number | null;
   readonly skipped: boolean;
+  /**
+   * False with skipped false: the solve stopped at the iteration cap (settings.maxIter) and its
+   * verdict is the error of the capped iterate; successRates counts these per cell (`capped`).
+   */
   readonly converged: boolean;
   readonly iterations: number;
   readonly rank: number;

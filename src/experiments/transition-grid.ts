@@ -7,10 +7,10 @@
  * - "gaussian", "bilinear": δ(d, d, r), the statistical dimension of the nuclear norm's descent cone
  *   (src/theory); for Gaussian measurements it is the transition of nuclear-norm minimization
  *   (ALMT 2014). Bilinear measurements are not Gaussian: δ is where to look, not a promise.
- * - "quadratic", "covariance": δ_sym(d, r), the symmetric variant. For A_i = x_i x_iᵀ it is a
+ * - "quadratic", "covariance": the symmetric variant δ(d, r) over symmetric matrices. For A_i = x_i x_iᵀ it is a
  *   reference, not a proven threshold; the coarse grids of notebook 06 (d = 6…16) put the measured
- *   crossings at 1.0–1.2 δ_sym, inside the default span.
- * - "completion": p_c(d) = r(2d − r)·ln d / d² (degrees of freedom times a coupon-collector log
+ *    crossings at 1.0–1.2 times it, inside the default span.
+ * - "completion": r(2d − r)·ln d / d² (degrees of freedom times a coupon-collector log
  *   factor, as a fraction of the d² entries). No exact threshold is known; this centre is calibrated
  *   on notebook 04's measured crossings (d = 10…40, p every 0.1): p₅₀·d² / (r(2d − r) ln d) = 1.0–1.1.
  *
@@ -38,7 +38,7 @@ export interface TransitionGridOptions {
 
 export interface TransitionCentre {
   readonly d: number;
-  /** Where the grid is centred: δ, δ_sym, or p_c. */
+  /** Where the grid is centred: δ, the symmetric δ, or the completion reference. */
   readonly value: number;
   /** Standard error of a Monte Carlo δ (null for the completion centre). */
   readonly stderr: number | null;
@@ -84,9 +84,9 @@ export function transitionGrid(options: TransitionGridOptions): TransitionGrid {
     return [...new Set(grid.map((m) => Math.max(1, Math.round(m))))].map((m) => ({ d, m }));
   });
   const centreName = axis === "p"
-    ? "p_c(d) = r(2d − r)·ln d / d² (our calibration, not a theorem)"
+    ? "r(2d − r)·ln d / d² (calibrated reference, not a theorem)"
     : symmetric
-      ? "δ_sym(d), symmetric statistical dimension (a reference, not a proven threshold for x xᵀ sampling)"
+      ? "δ(d) of symmetric matrices (reference, not a threshold for x xᵀ)"
       : "δ(d), statistical dimension";
   return { cells, centres, centreName, axis };
 }

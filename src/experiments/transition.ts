@@ -219,7 +219,7 @@ function attachFitTable(fits: TransitionFitRow[], options: FitTransitionsOptions
     fits.map((f) => {
       const digits = Math.abs(f.x50 ?? f.low ?? f.high ?? 1) < 2 ? 3 : 1;
       const cells: Cell[] = [...options.by.map((b) => f[b] as Cell), num(f.x50, digits), interval(f.low, f.high, digits), num(f.width, digits)];
-      if (hasRef) cells.push(num(f.reference, 1), num(f.ratio, 3), interval(f.ratioLow, f.ratioHigh, 3));
+      if (hasRef) cells.push(num(f.reference, digits), num(f.ratio, 3), interval(f.ratioLow, f.ratioHigh, 3));
       cells.push(f.status);
       return cells;
     }));

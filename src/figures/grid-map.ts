@@ -140,7 +140,7 @@ export function successCells(fn: string, rows: readonly Row[], options: Recovery
 }
 
 /** Names of the fields the threshold slider computes (per cell, after the aggregate). */
-export const SUCCESS_RATE = "success rate at ε", SUCCESS_COUNT = "successes at ε", TRIAL_COUNT = "trials in cell", THRESHOLD = "threshold ε";
+const SUCCESS_RATE = "success rate at ε", SUCCESS_COUNT = "successes at ε", TRIAL_COUNT = "trials in cell", THRESHOLD = "threshold ε";
 /** The Vega-Lite parameter holding log₁₀ ε (what the slider moves). */
 export const THRESHOLD_PARAM = "log10_threshold";
 
@@ -155,7 +155,7 @@ export interface ThresholdParts {
  * cell's errors, mark a trial a success when its error is below 10^log₁₀ε (null: failure) and
  * average per cell. The title's second line names ε, so a static image says which threshold it shows.
  */
-export function thresholdSlider(fn: string, g: Grid, errors: string, options: RecoveryMapOptions, groupExtra: readonly string[] = []): ThresholdParts {
+function thresholdSlider(fn: string, g: Grid, errors: string, options: RecoveryMapOptions, groupExtra: readonly string[] = []): ThresholdParts {
   const field = checkField(fn, "errors", errors, g.rows);
   g.rows.forEach((r, i) => {
     const v = r[field];
@@ -262,7 +262,7 @@ export interface Grid {
   readonly extra: string[];
 }
 
-export function checkGrid(fn: string, rowsIn: readonly Row[], options: GridMapOptions): Grid {
+function checkGrid(fn: string, rowsIn: readonly Row[], options: GridMapOptions): Grid {
   if (typeof options !== "object" || options === null) fail(fn, "options", "an object with at least x, y and value", options, TypeError);
   const rows = checkRows(fn, rowsIn, options.maxRows);
   const x = checkField(fn, "x", options.x, rows);

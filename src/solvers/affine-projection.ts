@@ -15,7 +15,7 @@ import { checkMemory } from "../util/memory.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { eigh } from "../linalg/eigh.js";
 import type { MeasurementOperator } from "../problems/operator.js";
-import { Float64Arena, gramOfColumns } from "../kernels/index.js";
+import { BLOCKED_GRAM_SCRATCH, Float64Arena, blockedGram, gramOfColumns } from "../kernels/index.js";
 
 /** Relative residual ‖A(P(0)) − b‖/‖b‖ above which b is declared outside the range of A. */
 export const INCONSISTENCY_TOL = 1e-8;
@@ -33,7 +33,7 @@ export interface AffineProjector {
    * P(z) = z − A*(μ) exactly in exact arithmetic.
    */
   project(z: Matrix, out: Float64Array): Float64Array;
-  /** A(x) and A*(y): the operator's own, or the SIMD kernels on the projector's copy of a Gaussian operator's rows. */
+  /** A(x) and A*(y): the operator's own, or the SIMD kernels on the projector's copy of a Gaussian operator's rows or of the factors a_i, b_i of a rank-one ensemble. */
   apply(x: Matrix): Float64Array;
   adjoint(y: Float64Array): Matrix;
   /**
@@ -72,18 +72,51 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
   if (m > n && structuredGramDiagonal(A) === undefined) return overdeterminedProjector(fn, A, b, dense);
   // A Gram matrix known to be diagonal (completion masks, the identity map) is never formed: for
   // d = 50 at p = 1 it would be 2500×2500 (50 MB) to read off its diagonal. Any other lives in a
-  // kernel arena (src/kernels), factored there in place, beside the rows of a Gaussian operator
-  // (whose Gram matrix is computed right there), so that every projection runs in the SIMD kernels.
+  // kernel arena (src/kernels), factored there in place, beside the rows of a Gaussian operator or
+  // the factors of a rank-one ensemble (whose Gram matrix is computed right there), so that every
+  // projection runs in the SIMD kernels.
   const knownDiagonal = structuredGramDiagonal(A);
-  let G: Float64Array | undefined, arena: Float64Arena | undefined, rows: Float64Array | undefined;
+  const factored = dense === undefined ? rankOneFactors(A) : undefined;
+  let G: Float64Array | undefined, arena: Float64Arena | undefined, map: KernelMap | undefined;
   let fillGram = (): void => {};
   if (knownDiagonal === undefined) {
-    arena = takeArena(m * m + m + (dense !== undefined ? m * n + 2 * n + m : 0));
-    const gram = arena.alloc(m * m);
+    const { d1, d2 } = A;
+    const extra = dense !== undefined ? m * n + BLOCKED_GRAM_SCRATCH : factored !== undefined ? m * m + 2 * m * d1 + 2 * m * d2 : 0;
+    arena = takeArena(m * m + m + (extra > 0 ? extra + 2 * n + m : 0));
+    const gram = arena.alloc(m * m), k = arena.kernels;
     if (dense !== undefined) {
-      const denseRows = arena.alloc(m * n, dense), k = arena.kernels;
-      fillGram = () => k.syrk(denseRows.byteOffset, m, n, gram.byteOffset);
-      rows = denseRows;
+      const R = arena.alloc(m * n, dense), tile = arena.alloc(BLOCKED_GRAM_SCRATCH);
+      fillGram = () => blockedGram(k, R, m, n, gram, tile);
+      map = {
+        forward: (x, out) => k.gemv(R.byteOffset, m, n, x.byteOffset, out.byteOffset),
+        backward: (y, out) => k.gemvT(R.byteOffset, m, n, y.byteOffset, out.byteOffset),
+      };
+    } else if (factored !== undefined) {
+      // A_i = a_i b_iᵀ (bilinear; quadratic with a = b = x): A(X)_i = (a X)_i · b_i and
+      // A*(y) = aᵀ diag(y) b, two products with the m×d factors (m·d1·d2 flops each, in cache)
+      // instead of passes over m·d1·d2 stored entries; Gram matrix (a aᵀ) ∘ (b bᵀ).
+      const fa = arena.alloc(m * d1, factored.a.data), fb = arena.alloc(m * d2, factored.b.data), faT = arena.alloc(d1 * m);
+      for (let i = 0; i < m; i++) for (let p = 0; p < d1; p++) faT[p * m + i] = fa[i * d1 + p];
+      const T = arena.alloc(m * d2), other = arena.alloc(m * m);
+      fillGram = () => {
+        k.gemmNT(fa.byteOffset, fa.byteOffset, gram.byteOffset, m, d1, m, 0, d1);
+        k.gemmNT(fb.byteOffset, fb.byteOffset, other.byteOffset, m, d2, m, 0, d2);
+        for (let t = 0; t < m * m; t++) gram[t] *= other[t];
+      };
+      map = {
+        forward: (x, out) => {
+          k.gemmNN(fa.byteOffset, x.byteOffset, T.byteOffset, m, d1, d2);
+          for (let i = 0; i < m; i++) {
+            let s = 0;
+            for (let q = 0, o = i * d2; q < d2; q++) s += T[o + q] * fb[o + q];
+            out[i] = s;
+          }
+        },
+        backward: (y, out) => {
+          for (let i = 0; i < m; i++) for (let q = 0, o = i * d2, yi = y[i]; q < d2; q++) T[o + q] = yi * fb[o + q];
+          k.gemmNN(faT.byteOffset, T.byteOffset, out.byteOffset, d1, m, d2);
+        },
+      };
     } else {
       const g = A.gram();
       if (g.rows !== m || g.cols !== m) throw new RangeError(`${fn}: A.gram() must have shape [${m}, ${m}]; received [${g.rows}, ${g.cols}].`);
@@ -127,16 +160,16 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
       method = "cholesky";
       const solveInPlace = () => { k.solveLower(L.byteOffset, m, work.byteOffset); k.solveLowerT(L.byteOffset, m, work.byteOffset); };
       solveGram = (r) => { work.set(r); solveInPlace(); return work.slice(); };
-      if (rows !== undefined) {
-        const R = rows, x = (arena as Float64Arena).alloc(n), correction = (arena as Float64Arena).alloc(n), ax = (arena as Float64Arena).alloc(m);
-        apply = (v) => { x.set(v.data); k.gemv(R.byteOffset, m, n, x.byteOffset, ax.byteOffset); return ax.slice(); };
-        adjoint = (y) => { ax.set(y); k.gemvT(R.byteOffset, m, n, ax.byteOffset, correction.byteOffset); return { rows: A.d1, cols: A.d2, data: correction.slice() }; };
+      if (map !== undefined) {
+        const M = map, x = (arena as Float64Arena).alloc(n), correction = (arena as Float64Arena).alloc(n), ax = (arena as Float64Arena).alloc(m);
+        apply = (v) => { x.set(v.data); M.forward(x, ax); return ax.slice(); };
+        adjoint = (y) => { ax.set(y); M.backward(ax, correction); return { rows: A.d1, cols: A.d2, data: correction.slice() }; };
         denseProject = (z, out) => {
           x.set(z.data);
-          k.gemv(R.byteOffset, m, n, x.byteOffset, work.byteOffset);
+          M.forward(x, work);
           for (let i = 0; i < m; i++) work[i] -= b[i];
           solveInPlace();
-          k.gemvT(R.byteOffset, m, n, work.byteOffset, correction.byteOffset);
+          M.backward(work, correction);
           for (let i = 0; i < n; i++) out[i] = x[i] - correction[i];
           return work.slice();
         };
@@ -277,6 +310,27 @@ function structuredGramDiagonal(A: MeasurementOperator): Float64Array | undefine
   if (weights === undefined) return new Float64Array(A.m).fill(1);
   if (!(weights instanceof Float64Array) || weights.length !== A.m) return undefined;
   return weights.map((w) => w * w);
+}
+
+/** A and A* in the SIMD kernels on arena arrays (x: d1·d2, y: m). */
+interface KernelMap {
+  forward(x: Float64Array, out: Float64Array): void;
+  backward(y: Float64Array, out: Float64Array): void;
+}
+
+/** The factors a (m×d1), b (m×d2) of A_i = a_i b_iᵀ: bilinear (src/problems) a, b; quadratic x, x. */
+function rankOneFactors(A: MeasurementOperator): { a: Matrix; b: Matrix } | undefined {
+  const ok = (f: unknown, cols: number): f is Matrix =>
+    typeof f === "object" && f !== null && (f as Matrix).data instanceof Float64Array && (f as Matrix).rows === A.m && (f as Matrix).cols === cols;
+  if (A.kind === "bilinear") {
+    const { a, b } = A as { a?: unknown; b?: unknown };
+    return ok(a, A.d1) && ok(b, A.d2) ? { a, b } : undefined;
+  }
+  if (A.kind === "quadratic") {
+    const { x } = A as { x?: unknown };
+    return ok(x, A.d1) && A.d1 === A.d2 ? { a: x, b: x } : undefined;
+  }
+  return undefined;
 }
 
 /** The m×(d1·d2) row matrix of a Gaussian-ensemble operator (src/problems GaussianOperator.rows), if present. */

@@ -22,10 +22,12 @@
 import { type Matrix } from "../linalg/matrix.js";
 import { singularValues } from "../linalg/svd.js";
 import { eigvalsh } from "../linalg/eigh.js";
+import { scalePow2, timesPow2 } from "../linalg/scalar.js";
 import type { MeasurementOperator } from "../problems/operator.js";
-import { checkMatrix, checkVector, fail } from "../util/validate.js";
+import { checkInteger, checkMatrix, checkOneOf, checkVector, fail } from "../util/validate.js";
 import { withTable } from "../util/displayable.js";
 import { type AffineProjector, affineProjector } from "./affine-projection.js";
+import { AndersonAcceleration } from "./anderson.js";
 import { singularValueThreshold, symmetricThreshold } from "./prox.js";
 import {
   IterationMonitor, type SolverOptions, type SolverResult, checkIterate, checkSolverOptions, stopMessage,
@@ -36,6 +38,13 @@ export interface NuclearNormMinOptions extends SolverOptions {
   readonly x0?: Matrix;
   /** Warm start for the dual matrix W = ρU (e.g. `dual` of an earlier result); default 0. */
   readonly dual0?: Matrix;
+  /**
+   * "anderson" (default): Anderson acceleration of the Douglas–Rachford map with a safeguard
+   * (solvers/anderson.ts); "none": the plain iteration. Both stop on the same residuals.
+   */
+  readonly acceleration?: "anderson" | "none";
+  /** Differences Anderson acceleration keeps (default 40; measured at d = 40 near δ, 9 solves: 1205 iterations with 20, 1075 with 40, 1121 with 60; at d = 80, m = 717: 940, 612, 587, plain 1483). */
+  readonly andersonMemory?: number;
 }
 
 export interface NuclearNormMinResult extends SolverResult {
@@ -59,6 +68,16 @@ export interface NuclearNormMinResult extends SolverResult {
 }
 
 const FN = "nuclearNormMin";
+const ACCELERATIONS = ["anderson", "none"] as const;
+/** An extrapolated point is rejected when its residual exceeds this times the last accepted one (SCS 3 uses 1). */
+const SAFEGUARD = 1;
+/**
+ * With acceleration, ρ changes at most every 100 iterations: each change restarts the history.
+ * Measured (Gaussian, d = 30, m ∈ {150, 200, 290}, 3 seeds, both programs, memory 20): 2549
+ * iterations in all with changes every 25, 2417 every 100, 2583 never (memory 10, every 5: 2888);
+ * the plain iteration took 4170.
+ */
+const ACCELERATED_BALANCE_EVERY = 100;
 
 
 /** min ‖X‖_* s.t. A(X) = b. Throws on bad input, inconsistent b, or divergence. */
@@ -77,87 +96,126 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   if (options.x0 !== undefined) checkMatrix(fn, "options.x0", options.x0, d1, d2);
   if (options.dual0 !== undefined) checkMatrix(fn, "options.dual0", options.dual0, d1, d2);
 
+  // Solved scale-free: b is scaled by 2^-e (exact) so that max|b_i| ∈ [0.5, 1), and the result
+  // is reported in the caller's units. Without it, sums of squares underflowed at b ≈ 1e-170
+  // (a "converged" X̂ = 0 with feasibility 0) and overflowed at 1e200 (issue 13).
+  const e = unitExponent(bb);
+  scalePow2(bb, -e);
+  const acceleration = options.acceleration === undefined ? "anderson" : checkOneOf(fn, "options.acceleration", options.acceleration, ACCELERATIONS);
+  const andersonMemory = options.andersonMemory === undefined ? 40 : checkInteger(fn, "options.andersonMemory", options.andersonMemory, 1, 100);
   const projector = affineProjector(fn, A, bb);
   const bNorm = Math.sqrt(bb.reduce((s, v) => s + v * v, 0));
 
   // b = 0: X = 0 is the unique minimizer.
   if (bNorm === 0) {
-    return finish(fn, A, bb, projector, new Float64Array(n), new Float64Array(n), 1, new Float64Array(A.m), 0, 0, [], [], true, 0, 0, 0, opts.tol, t0);
+    return finish(fn, A, bb, e, projector, new Float64Array(n), new Float64Array(n), 1, new Float64Array(A.m), 0, 0, [], [], true, 0, 0, 0, opts.tol, t0);
   }
 
-  const X = new Float64Array(n), U = new Float64Array(n), Z = new Float64Array(n);
-  // Y and the previous Y swap buffers each iteration.
-  let Y = new Float64Array(n), prevY = new Float64Array(n);
-  const zMat: Matrix = { rows: d1, cols: d2, data: Z };
-  if (options.x0 !== undefined) Y.set(options.x0.data);
+  const X = new Float64Array(n), U = new Float64Array(n), V = new Float64Array(n), F = new Float64Array(n);
+  // z (the prox input) and the next z swap buffers; so do Y and the previous Y.
+  let Z = new Float64Array(n), nextZ = new Float64Array(n), Y = new Float64Array(n), prevY = new Float64Array(n);
+  const vMat: Matrix = { rows: d1, cols: d2, data: V };
+  if (options.x0 !== undefined) { Y.set(options.x0.data); scalePow2(Y, -e); }
   else projector.project({ rows: d1, cols: d2, data: new Float64Array(n) }, Y);
   if (symmetric) symmetrize(Y, d1);
 
   // Initial ρ [our heuristic]: threshold 1/ρ at a fifth of the largest singular value of the
   // starting point, so the first prox keeps its dominant directions; scale-equivariant in b.
-  let rho = opts.rho ?? 5 / Math.max(largestSingularValue(Y, d1, d2, symmetric), 1e-300);
+  let rho = opts.rho !== undefined ? timesPow2(opts.rho, e) : 5 / Math.max(largestSingularValue(Y, d1, d2, symmetric), 1e-300);
   const rho0 = rho;
-  const monitor = new IterationMonitor(opts, rho0);
+  const monitor = new IterationMonitor(opts, timesPow2(rho0, -e), acceleration === "anderson" ? ACCELERATED_BALANCE_EVERY : undefined);
   if (options.dual0 !== undefined) for (let i = 0; i < n; i++) U[i] = options.dual0.data[i] / rho;
 
   const alpha = opts.relaxation;
-  let mu: Float64Array = new Float64Array(A.m), muRho = rho;
+  // The first z = αX + (1 − α)Y + U with X = P(Y − U): the point the ADMM's first prox is taken at.
+  for (let i = 0; i < n; i++) V[i] = Y[i] - U[i];
+  let mu: Float64Array = projector.project(vMat, X), muRho = rho;
+  for (let i = 0; i < n; i++) Z[i] = alpha * X[i] + (1 - alpha) * Y[i] + U[i];
+
+  const anderson = acceleration === "anderson" ? new AndersonAcceleration(n, andersonMemory) : undefined;
+  // T(z) of the last accepted point and its residual norm, for the safeguard.
+  const fallback = anderson === undefined ? undefined : new Float64Array(n);
+  let extrapolated = false, acceptedResidual = Infinity;
   let primal = Infinity, dual = Infinity, objective = NaN, rank = 0, converged = false, iteration = 0;
 
   while (iteration < opts.maxIter) {
     iteration++;
-    // X-update: exact projection of Y − U.
-    for (let i = 0; i < n; i++) Z[i] = Y[i] - U[i];
-    mu = projector.project(zMat, X);
-    muRho = rho;
-    // Y-update on the over-relaxed point X̃; then U ← U + X̃ − Y = Z − Y with Z = X̃ + U.
-    let zSum = 0;
-    for (let i = 0; i < n; i++) {
-      const z = alpha * X[i] + (1 - alpha) * Y[i] + U[i];
-      Z[i] = z;
-      zSum += z;
-    }
-    // A non-finite entry makes the sum non-finite; only then is the iterate scanned for it.
-    if (!Number.isFinite(zSum)) checkIterate(fn, Z, iteration);
+    // One Douglas–Rachford step at z: Y = prox(z), U = z − Y, X = P(Y − U) (the ADMM's Y-, U- and
+    // X-updates); the fixed-point residual T(z) − z is α(X − Y).
     const swap = prevY;
     prevY = Y;
     Y = swap;
+    const zMat: Matrix = { rows: d1, cols: d2, data: Z };
     const t = symmetric ? symmetricThreshold(zMat, 1 / rho, Y) : singularValueThreshold(zMat, 1 / rho, Y);
     rank = t.rank;
     objective = t.nuclearNorm;
-    let rr = 0, dy = 0, xx = 0, yy = 0, uu = 0;
     for (let i = 0; i < n; i++) {
       const u = Z[i] - Y[i];
       U[i] = u;
+      V[i] = Y[i] - u;
+    }
+    mu = projector.project(vMat, X);
+    muRho = rho;
+    let rr = 0, dy = 0, xx = 0, yy = 0, uu = 0;
+    for (let i = 0; i < n; i++) {
       const r = X[i] - Y[i];
+      F[i] = alpha * r;
       rr += r * r;
       const d = Y[i] - prevY[i];
       dy += d * d;
       xx += X[i] * X[i];
       yy += Y[i] * Y[i];
-      uu += u * u;
+      uu += U[i] * U[i];
     }
+    // A non-finite entry makes the sums non-finite; only then is the iterate scanned for it.
+    if (!Number.isFinite(rr + xx + uu)) { checkIterate(fn, X, iteration); checkIterate(fn, U, iteration); }
+    // Relative primal residual ‖X − Y‖/max(‖X‖, ‖Y‖): X is feasible, and ρU lies within ρ‖X − Y‖
+    // of range(A*) (ρU = A*(λ) + ρ(Y − X)), so it bounds both infeasibilities of (Y, λ).
     primal = Math.sqrt(rr) / Math.max(Math.sqrt(Math.max(xx, yy)), 1e-300);
     // W = ρU is a subgradient of ‖·‖_* (‖W‖_F ≥ 1 whenever X̂ ≠ 0): the floor 1 keeps the ratio
     // meaningful when the optimal dual is small, and it is invariant under scaling b.
     dual = (rho * Math.sqrt(dy)) / Math.max(rho * Math.sqrt(uu), 1);
-    const step = monitor.step(iteration, primal, dual, objective, rho);
+    const step = monitor.step(iteration, primal, dual, timesPow2(objective, e), timesPow2(rho, -e));
     if (step.converged) { converged = true; break; }
     if (step.rescale !== 1) {
+      // New ρ: W = ρU is kept, and z = Y + W/ρ is the point whose prox under the new ρ is Y again.
       rho *= step.rescale;
-      for (let i = 0; i < n; i++) U[i] /= step.rescale;
+      for (let i = 0; i < n; i++) Z[i] = Y[i] + U[i] / step.rescale;
+      anderson?.reset();
+      extrapolated = false;
+      acceptedResidual = Infinity;
+      continue;
     }
+    if (anderson === undefined) {
+      for (let i = 0; i < n; i++) Z[i] += F[i];
+      continue;
+    }
+    const residual = Math.sqrt(rr);
+    if (extrapolated && residual > SAFEGUARD * acceptedResidual) {
+      // Safeguard: the extrapolated point did worse than the plain step would have; take that.
+      Z.set(fallback as Float64Array);
+      anderson.reset();
+      extrapolated = false;
+      continue;
+    }
+    acceptedResidual = residual;
+    for (let i = 0; i < n; i++) (fallback as Float64Array)[i] = Z[i] + F[i];
+    extrapolated = anderson.next(Z, F, nextZ);
+    const swapZ = Z;
+    Z = nextZ;
+    nextZ = swapZ;
   }
   // λ = −ρμ from the last projection (ρ as it was at that projection).
   const lambda = new Float64Array(A.m);
   for (let i = 0; i < A.m; i++) lambda[i] = -muRho * mu[i];
   const W = new Float64Array(n);
   for (let i = 0; i < n; i++) W[i] = rho * U[i];
-  return finish(fn, A, bb, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0);
+  return finish(fn, A, bb, e, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0);
 }
 
+/** b, Y, ρ and the objective are in units of 2^e (b scaled by 2^-e); the result is in the caller's. */
 function finish(
-  fn: string, A: MeasurementOperator, b: Float64Array, projector: AffineProjector, Y: Float64Array, W: Float64Array, rho: number,
+  fn: string, A: MeasurementOperator, b: Float64Array, e: number, projector: AffineProjector, Y: Float64Array, W: Float64Array, rho: number,
   lambda: Float64Array, rank: number, objective: number, primalHistory: number[], dualHistory: number[], converged: boolean,
   iterations: number, primal: number, dual: number, tol: number, t0: number,
 ): NuclearNormMinResult {
@@ -169,17 +227,18 @@ function finish(
   const cert = projector.adjoint(lambda);
   projector.dispose();
   const certificateNorm = largestSingularValue(cert.data, d1, d2, symmetric);
+  scalePow2(Y, e);
   const result: NuclearNormMinResult = {
     x, rank,
     feasibility: den > 0 ? Math.sqrt(num / den) : Math.sqrt(num),
     multiplier: lambda,
     certificateNorm,
-    dualObjective: lb / Math.max(1, certificateNorm),
+    dualObjective: timesPow2(lb / Math.max(1, certificateNorm), e),
     dual: { rows: d1, cols: d2, data: W },
-    rho,
+    rho: timesPow2(rho, -e),
     gramMethod: projector.method,
     iterations, primalResidual: primalHistory, dualResidual: dualHistory,
-    objective,
+    objective: timesPow2(objective, e),
     timeMs: performance.now() - t0,
     converged,
     message: stopMessage(fn, converged, iterations, primal, dual, tol),
@@ -200,6 +259,13 @@ function largestSingularValue(data: Float64Array, d1: number, d2: number, symmet
   }
   const s = singularValues({ rows: d1, cols: d2, data });
   return s.length === 0 ? 0 : s[0];
+}
+
+/** e with 2^-e·max|b_i| ∈ [0.5, 1) (0 for b = 0). */
+function unitExponent(b: Float64Array): number {
+  let amax = 0;
+  for (let i = 0; i < b.length; i++) amax = Math.max(amax, Math.abs(b[i]));
+  return amax === 0 ? 0 : Math.floor(Math.log2(amax)) + 1;
 }
 
 function symmetrize(a: Float64Array, d: number): void {

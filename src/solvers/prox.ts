@@ -3,7 +3,7 @@
  * convex analysis, not from the paper]:
  * - singular value thresholding, the prox of τ‖·‖_* (Cai, Candès and Shen 2010, arXiv 0810.3286);
  * - its symmetric version for the quadratic ensemble (Section 7): soft-threshold |eigenvalues|,
- *   keep their signs (eigh instead of an SVD, and X stays exactly symmetric);
+ *   keep their signs (eigenpairs beyond ±τ only, no SVD, and X stays exactly symmetric);
  * - Euclidean projection onto the ℓ1 ball (Duchi, Shalev-Shwartz, Singer and Chandra 2008,
  *   "Efficient projections onto the ℓ1-ball", Figure 1, the sort-based O(n log n) variant);
  * - the scalar prox of t·|x|^q for 1 < q < 2 (depth model, Section 9), by safeguarded Newton.
@@ -12,7 +12,7 @@
  * edge and call these once per iteration.
  */
 import { svd } from "../linalg/svd.js";
-import { eigh, eighAboveKernel } from "../linalg/eigh.js";
+import { eighAboveKernel, eighBeyondKernel } from "../linalg/eigh.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { safeScaleExponent, scalePow2, timesPow2 } from "../linalg/scalar.js";
 import { ArenaSlot } from "../kernels/index.js";
@@ -122,6 +122,8 @@ function gramThreshold(z: Matrix, tau: number, out: Float64Array): ThresholdResu
 /**
  * Symmetric version: z (d×d) is symmetrized, z = Q diag(λ) Qᵀ, and
  * out ← Q diag(sign(λ)(|λ| − τ)_+) Qᵀ, the prox of τ‖·‖_* restricted to symmetric matrices.
+ * Only the eigenpairs with |λ| > τ are formed (eighBeyond: all eigenvalues, inverse iteration for
+ * the kept vectors, eigh when more than half are kept), so the cost follows the kept rank.
  */
 export function symmetricThreshold(z: Matrix, tau: number, out: Float64Array): ThresholdResult {
   const d = z.rows;
@@ -131,28 +133,23 @@ export function symmetricThreshold(z: Matrix, tau: number, out: Float64Array): T
     w[i * d + i] = Z[i * d + i];
     for (let j = 0; j < i; j++) w[i * d + j] = w[j * d + i] = 0.5 * (Z[i * d + j] + Z[j * d + i]);
   }
-  const { values, vectors } = eigh({ rows: d, cols: d, data: w });
-  const Q = vectors.data;
-  const shrunk = new Float64Array(d);
-  let rank = 0, nuclearNorm = 0, top = 0;
-  for (let k = 0; k < d; k++) {
-    const a = Math.abs(values[k]);
-    if (a > top) top = a;
-    if (a > tau) { shrunk[k] = Math.sign(values[k]) * (a - tau); nuclearNorm += a - tau; rank++; }
-  }
+  const { values, indices, vectors } = eighBeyondKernel(d, w, tau);
+  const top = d === 0 ? 0 : Math.max(Math.abs(values[0]), Math.abs(values[d - 1]));
+  let nuclearNorm = 0;
   out.fill(0);
-  for (let k = 0; k < d; k++) {
-    const c = shrunk[k];
-    if (c === 0) continue;
+  for (let t = 0; t < indices.length; t++) {
+    const lambda = values[indices[t]], shrunk = Math.sign(lambda) * (Math.abs(lambda) - tau);
+    nuclearNorm += Math.abs(lambda) - tau;
+    const o = t * d;
     for (let i = 0; i < d; i++) {
-      const ci = c * Q[i * d + k];
+      const ci = shrunk * vectors[o + i];
       if (ci === 0) continue;
       const oi = i * d;
-      for (let j = 0; j <= i; j++) out[oi + j] += ci * Q[j * d + k];
+      for (let j = 0; j <= i; j++) out[oi + j] += ci * vectors[o + j];
     }
   }
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) out[j * d + i] = out[i * d + j];
-  return { rank, nuclearNorm, inputOperatorNorm: top };
+  return { rank: indices.length, nuclearNorm, inputOperatorNorm: top };
 }
 
 /** out_i ← sign(v_i)(|v_i| − t_i)_+, the prox of Σ t_i|x_i|. */

@@ -127,7 +127,8 @@ export class IterationMonitor {
   readonly dualHistory: number[] = [];
   private lastBalance = 0;
 
-  constructor(private readonly opts: CheckedSolverOptions, private readonly rho0: number) {}
+  /** balanceEvery: least iterations between two changes of ρ (an accelerated solver restarts its history at each). */
+  constructor(private readonly opts: CheckedSolverOptions, private readonly rho0: number, private readonly balanceEvery = BALANCE_EVERY) {}
 
   /** Records an iteration; `rescale` is the factor to multiply ρ by and divide the scaled dual by (1: keep). */
   step(iteration: number, primal: number, dual: number, objective: number, rho: number): { converged: boolean; rescale: number } {
@@ -140,7 +141,7 @@ export class IterationMonitor {
     }
     opts.onIteration?.({ iteration, primalResidual: primal, dualResidual: dual, objective, rho });
     if (primal <= opts.tol && dual <= opts.tol) return { converged: true, rescale: 1 };
-    if (opts.adaptiveRho && iteration - this.lastBalance >= BALANCE_EVERY) {
+    if (opts.adaptiveRho && iteration - this.lastBalance >= this.balanceEvery) {
       const factor = balanceFactor(primal, dual, rho, this.rho0);
       if (factor !== 1) {
         this.lastBalance = iteration;

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { Float64Arena, blockMoments, gramOfColumns, gramOfRows, transformBlocks } from "../../src/kernels/index.js";
+import { BLOCKED_GRAM_SCRATCH, Float64Arena, blockedGram, blockMoments, gramOfColumns, gramOfRows, transformBlocks } from "../../src/kernels/index.js";
 import { createRng } from "../../src/random/rng.js";
 import { sampleGaussianOperator } from "../../src/problems/index.js";
 import { affineProjector } from "../../src/solvers/affine-projection.js";
@@ -57,7 +57,7 @@ test("gemmNT (full and lower) and syrk equal plain loops; syrk is exactly symmet
         return t;
       };
       const A = a.alloc(p * q, gaussians(p * q)), B = a.alloc(r * q, gaussians(r * q)), C = a.alloc(p * r);
-      a.kernels.gemmNT(A.byteOffset, B.byteOffset, C.byteOffset, p, q, r, 0);
+      a.kernels.gemmNT(A.byteOffset, B.byteOffset, C.byteOffset, p, q, r, 0, q);
       assert.ok(relError(C, refNT(A, B, p, q, r)) < 1e-14, `gemmNT ${p}×${q}·(${r}×${q})ᵀ`);
       // gemmNN with Bᵀ stored row-major gives the same product; C starts dirty and is overwritten.
       const Bt = a2(B, r, q);
@@ -157,4 +157,15 @@ test("Gaussian projections run through the Cholesky kernels", () => {
   const P2 = affineProjector("test", A, b);
   P2.project(z, out);
   assert.ok(relError(A.apply({ rows: 6, cols: 5, data: out }), b) < 1e-13, "the next projector, on the reused memory, is exact");
+});
+
+test("blockedGram (tiles of 64 rows, chunks of 256 columns, ragged edges) equals plain loops and is exactly symmetric", () => {
+  for (const [m, n] of [[131, 777], [64, 1024], [200, 513], [65, 3000]]) {
+    const a = new Float64Arena(m * n + m * m + BLOCKED_GRAM_SCRATCH);
+    const R = a.alloc(m * n, gaussians(m * n)), G = a.alloc(m * m), tile = a.alloc(BLOCKED_GRAM_SCRATCH);
+    G.fill(3); // overwritten, not accumulated into
+    blockedGram(a.kernels, R, m, n, G, tile);
+    assert.ok(relError(G, refNT(R, R, m, n, m)) < 1e-14, `blockedGram ${m}×${n}`);
+    for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) assert.equal(G[i * m + j], G[j * m + i]);
+  }
 });

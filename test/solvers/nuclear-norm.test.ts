@@ -167,3 +167,28 @@ test("nuclearNormMin stops with a clear divergence error when the operator produ
   const M = lowRankTruth(5, 5, 1, 3);
   assert.throws(() => nuclearNormMin(broken, A.apply(M)), /nuclearNormMin: the iteration diverged \(non-finite iterate .* iteration \d+\)/);
 });
+
+test("nuclearNormMin is scale-free in b: b×1e-170 and b×1e200 give the b×1 solution scaled, with honest feasibility (issue 13, item 2)", () => {
+  const A = sampleGaussianOperator({ d1: 4, d2: 4, m: 12, seed: 11 });
+  const M = lowRankTruth(4, 4, 1, 11);
+  const b = A.apply(M);
+  const ref = nuclearNormMin(A, b);
+  assert.ok(ref.converged, ref.message);
+  for (const s of [1e-170, 1e200]) {
+    const r = nuclearNormMin(A, b.map((v) => v * s));
+    assert.ok(r.converged, `×${s}: ${r.message}`);
+    // In the caller's units: X̂ = s·X̂(b), objective and dual bound scale with s, λ does not.
+    const scaled = { rows: 4, cols: 4, data: r.x.data.map((v) => v / s) };
+    assert.ok(err(scaled, ref.x) <= 1e-9 * frobeniusNorm(ref.x), `×${s}: ‖X̂/s − X̂(b)‖ = ${err(scaled, ref.x)}`);
+    assertClose(r.objective / s, ref.objective, 1e-9, 0, `×${s}: objective`);
+    assertClose(r.dualObjective / s, ref.dualObjective, 1e-9, 0, `×${s}: dual bound`);
+    assert.ok(r.feasibility > 0 && r.feasibility < 1e-8, `×${s}: feasibility ${r.feasibility}`);
+    assert.ok(r.objective > 0 && Number.isFinite(r.objective));
+    // A(X̂) = b checked here in the caller's units, scaled to avoid under- and overflow.
+    const ax = A.apply(scaled);
+    let num = 0, den = 0;
+    for (let i = 0; i < 12; i++) { num += (ax[i] - b[i]) ** 2; den += b[i] ** 2; }
+    assert.ok(Math.sqrt(num / den) < 1e-8, `×${s}: ‖A(X̂/s) − b‖/‖b‖ = ${Math.sqrt(num / den)}`);
+    assertClose(r.rho * s, ref.rho, 1e-12, 0, `×${s}: ρ`);
+  }
+});
