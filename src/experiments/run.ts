@@ -85,7 +85,6 @@ export async function runGrid(spec: GridSpec, options: RunOptions = {}): Promise
   if (typeof options !== "object" || options === null) fail(fn, "options", "an object", options, TypeError);
   checkGridSpec(fn, spec, { maxJobs: options.maxJobs });
   const entry = taskEntry(fn, spec.task);
-  if (typeof options !== "object" || options === null) fail(fn, "options", "an object", options, TypeError);
   const workers = options.workers === undefined ? availableParallelism() : checkInteger(fn, "options.workers", options.workers, 1);
   const onError = checkOneOf(fn, "options.onError", options.onError ?? "stop", ["stop", "record"] as const);
   let jobs = gridJobs(spec);

@@ -19,6 +19,8 @@
  *   process: the kernel's own listeners show them on stderr in the running cell, or in the next
  *   cell when none runs, and a listener that any library adds later for these events runs inside
  *   a try/catch (the Emscripten glue of tfjs-backend-wasm adds two that rethrow; issue 13 item 1).
+ * - Each cell runs with an AbortSignal of its own (AsyncLocalStorage, so it follows the cell's
+ *   awaits) that SIGINT aborts; long library loops poll it (src/util/interrupt.ts, item 6).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { format } from "node:util";
