@@ -1,12 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { figure, save } from "../../src/display/index.js";
 import { scatterPlot } from "../../src/figures/index.js";
 import { assertWellFormedSVG, pngSize, svgSize } from "./helpers.js";
+import { chromiumPath } from "../notebooks/browser.js";
 
 const rows = Array.from({ length: 25 }, (_, i) => ({ imbalance: Math.abs(i - 12) / 4, trace: 4 + ((i - 12) / 6) ** 2, balanced: i === 12 }));
 const fig = figure(scatterPlot(rows, { x: "imbalance", y: "trace", title: "Saved figure", highlight: { where: "balanced", label: "balanced" } }));
@@ -101,13 +102,9 @@ test("save(fig, existing file) replaces it whole", async () => {
   }
 });
 
-const CHROMIUM_CANDIDATES = [process.env.FLATLAB_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
 test("an exported HTML figure renders in headless Chromium with the network off", async () => {
-  const chromium = CHROMIUM_CANDIDATES.find((c) => c !== undefined && existsSync(c));
-  if (chromium === undefined) {
-    assert.fail("Chromium not found (looked for $FLATLAB_CHROMIUM, /usr/bin/chromium, /usr/bin/chromium-browser, /usr/bin/google-chrome). Install it (Debian: apt-get install chromium) or set FLATLAB_CHROMIUM; this test must not pass without rendering.");
-  }
+  const chromium = chromiumPath();
   const dir = tempFolder();
   try {
     const page = await save(fig, join(dir, "fig.html"));

@@ -5,14 +5,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
 import { save } from "../../src/display/index.js";
 import { recoveryMap, transitionMap } from "../../src/figures/index.js";
+import { chromiumPath } from "../notebooks/browser.js";
 
-const CHROMIUM_CANDIDATES = [process.env.FLATLAB_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
 // Two panels × 2 × 2 cells of 4 trials. Errors 1e-8 succeed at every threshold of the slider's
 // range above it, 1e-4 only once ε > 1e-4, null never: at ε = 10⁻⁶ the rates are 1/4 per 1e-8 trial.
@@ -51,10 +51,7 @@ function assertShows(fills: string[], rates: number[], what: string): void {
 }
 
 test("moving the threshold slider of exported recovery and transition maps in headless Chromium redraws the success rates", { timeout: 90_000 }, async () => {
-  const chromium = CHROMIUM_CANDIDATES.find((c) => c !== undefined && existsSync(c));
-  if (chromium === undefined) {
-    assert.fail("Chromium not found (looked for $FLATLAB_CHROMIUM, /usr/bin/chromium, /usr/bin/chromium-browser, /usr/bin/google-chrome). Install it (Debian: apt-get install chromium) or set FLATLAB_CHROMIUM; this test must not pass without a browser.");
-  }
+  const chromium = chromiumPath();
   const dir = mkdtempSync(join(tmpdir(), "flatlab-slider-"));
   const maps = {
     recoveryMap: recoveryMap(rows, { x: "d", y: "m", facet: "program", title: "Slider test" }),
