@@ -120,34 +120,24 @@ const LARGE_GRID_CELLS = [60, 80, 100].flatMap((d) => [0.8, 0.89, 0.98, 1.07, 1.
 async function phaseGrid(cells: { ensemble: string; d: number; r: number; m: number }[], trials: number): Promise<void> {
   const spec = { task: "recovery", axes: {}, cells, trials, seed: 7, settings: { truthSeed: 7, tol, regularity: false } };
   const timeGrid = async (workers: number) => { const t = performance.now(); const res = await runGrid(spec, { workers }); return { ms: performance.now() - t, rows: res.rows }; };
-  const one = await timeGrid(1), two = await timeGrid(2);
-  const dirG = mkdtempSync(join(tmpdir(), "flatlab-bench-grid-"));
-  const fileG = join(dirG, "instances.json");
-  const jobs = gridJobs(spec);
-  writeFileSync(fileG, JSON.stringify({
-    reps: 1, tol,
-    instances: jobs.map((j) => {
-      const { truth: M, A, b } = recoveryInstance(j.cell as unknown as RecoveryCell, j.seed, 7);
-      return { d: j.cell.d, m: j.cell.m, A: Array.from((A as unknown as { rows: Matrix }).rows.data), b: Array.from(b), M: Array.from(M.data) };
-    }),
-  }));
-  let refMs = NaN;
-  try {
-    const t = performance.now();
-    const out = JSON.parse(execFileSync("/usr/bin/python3", [join(__dirname, "ref", "solvers_ref.py"), fileG], {
-      env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" }, maxBuffer: 1 << 28,
-    }).toString()) as { results: Row[] };
-    refMs = out.results.reduce((s, x) => s + x.ms, 0);
-    void t;
-  } catch (e) {
-    console.log(`grid reference run failed: ${(e as Error).message.split("\n")[0]}`);
-  } finally {
-    rmSync(dirG, { recursive: true, force: true });
+  const one = await timeGrid(1);
+  // Peak RSS of the process (its worker threads included) during the two-worker run.
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+  const two = await timeGrid(2);
+  clearInterval(sampler);
+  // The reference solves the same instances one after the other, one instance per call (rows
+  // through a binary file: at d = 100 the JSON of every instance at once would not fit a string).
+  let refMs = 0;
+  for (const j of gridJobs(spec)) {
+    const { truth: M, A, b } = recoveryInstance(j.cell as unknown as RecoveryCell, j.seed, 7);
+    const res = reference({ d: j.cell.d as number, m: A.m, A, b, M }, ["flat", "plain"]);
+    refMs += res === null ? NaN : res.reduce((sum, x) => sum + x.ms, 0);
   }
   const same = JSON.stringify(one.rows.map((x) => x.success)) === JSON.stringify(two.rows.map((x) => x.success));
   const capped = (rows: readonly Record<string, unknown>[]) => rows.filter((x) => x.converged === false).length;
   console.log(`phase grid (${cells.length} cells × ${trials} trials × flat and plain = ${one.rows.length} solves): 1 worker ${(one.ms / 1000).toFixed(1)} s, 2 workers ${(two.ms / 1000).toFixed(1)} s` +
-    ` (speed-up ${(one.ms / two.ms).toFixed(2)}×, identical rows: ${same}); NumPy reference, sequential: ${(refMs / 1000).toFixed(1)} s; ratio 2 workers / NumPy = ${(two.ms / refMs).toFixed(2)}; capped solves: ${capped(one.rows)}`);
+    ` (speed-up ${(one.ms / two.ms).toFixed(2)}×, identical rows: ${same}); NumPy reference, sequential: ${(refMs / 1000).toFixed(1)} s; ratio 2 workers / NumPy = ${(two.ms / refMs).toFixed(2)}; capped solves: ${capped(one.rows)}; peak RSS with 2 workers ${(peak / 2 ** 20).toFixed(0)} MB`);
 }
 // `large` (or FLATLAB_BENCH_LARGE=1): the sizes of issue 11 (d = 50–120 near the phase transition),
 // about 40 minutes with the NumPy runs; `grid-large`: the two-worker grid at d = 60–100.
