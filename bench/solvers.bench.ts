@@ -9,7 +9,7 @@
  *
  * Run (after npm run build): node --import tsx bench/solvers.bench.ts [quick]   (quick: 1 repetition, no memory case)
  *   [large]: issue 11's sizes (d = 50–120 near δ, all four ensembles, peak RSS of a d = 100 flat
- *   solve; about 40 min), also by FLATLAB_BENCH_LARGE=1; [grid-large]: the two-worker grid at d = 60–100.
+ *   solve; about 8 min), also by FLATLAB_BENCH_LARGE=1; [grid-large]: the two-worker grid at d = 60–100.
  * ms/iter is the whole solve time (setup included: Gram matrix, Cholesky, rescaling) / iterations.
  */
 import { execFileSync } from "node:child_process";
@@ -140,7 +140,7 @@ async function phaseGrid(cells: { ensemble: string; d: number; r: number; m: num
     ` (speed-up ${(one.ms / two.ms).toFixed(2)}×, identical rows: ${same}); NumPy reference, sequential: ${(refMs / 1000).toFixed(1)} s; ratio 2 workers / NumPy = ${(two.ms / refMs).toFixed(2)}; capped solves: ${capped(one.rows)}; peak RSS with 2 workers ${(peak / 2 ** 20).toFixed(0)} MB`);
 }
 // `large` (or FLATLAB_BENCH_LARGE=1): the sizes of issue 11 (d = 50–120 near the phase transition),
-// about 40 minutes with the NumPy runs; `grid-large`: the two-worker grid at d = 60–100.
+// about 8 minutes with the NumPy runs; `grid-large`: the two-worker grid at d = 60–100.
 const large = process.argv.includes("large") || process.env.FLATLAB_BENCH_LARGE === "1";
 const largeGrid = process.argv.includes("grid-large");
 if (memoryOnly) memory(process.argv.includes("flat100"));
