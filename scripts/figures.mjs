@@ -1,27 +1,32 @@
-// Figures of executed notebooks as files, and the static gallery (issue 2 item 4).
-// A figure is an output (display_data or execute_result) holding image/svg+xml; it is written as
-// <notebook>-<k>.svg, a PNG rendered from that SVG with resvg, and <notebook>-<k>.vl.json when
-// the output also holds the Vega-Lite spec. out/index.html shows every figure in out/figures.
+// Figures of executed notebooks as files, and the static gallery (issue 2 item 4, issue 14).
+// A figure is an output (display_data or execute_result) holding the Vega-Lite spec and its PNG;
+// it is written as <notebook>-<k>.png (the very image readers of the notebook see) and
+// <notebook>-<k>.vl.json. out/index.html shows every figure in out/figures.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, join, relative } from "node:path";
-import { Resvg } from "@resvg/resvg-js";
 import { writeFileAtomic } from "./jupyter-env.mjs";
 
 export const VEGALITE = "application/vnd.vegalite.v5+json";
+export const PNG = "image/png";
 export const SVG = "image/svg+xml";
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** nbformat may store a text MIME value as a list of lines. */
 function text(value) {
   return Array.isArray(value) ? value.join("") : String(value);
 }
 
-/** Every figure output of a notebook, in order: {cell (1-based), svg, vegalite?}. */
+function pngBytes(value) {
+  return Buffer.from(text(value).replace(/\s+/g, ""), "base64");
+}
+
+/** Every figure output of a notebook, in order: {cell (1-based), png (bytes), vegalite}. */
 export function figureOutputs(nb) {
   const figures = [];
   nb.cells.forEach((cell, i) => {
     for (const out of cell.outputs ?? []) {
-      if ((out.output_type === "display_data" || out.output_type === "execute_result") && out.data?.[SVG] !== undefined) {
-        figures.push({ cell: i + 1, svg: text(out.data[SVG]), vegalite: out.data[VEGALITE] });
+      if ((out.output_type === "display_data" || out.output_type === "execute_result") && out.data?.[VEGALITE] !== undefined && out.data?.[PNG] !== undefined) {
+        figures.push({ cell: i + 1, png: pngBytes(out.data[PNG]), vegalite: out.data[VEGALITE] });
       }
     }
   });
@@ -29,8 +34,9 @@ export function figureOutputs(nb) {
 }
 
 /**
- * What --check asserts on an executed notebook (issue 2 item 7): each figure output carries the
- * Vega-Lite spec as a JSON object and an SVG, and every SVG is a whole <svg> element.
+ * What --check asserts on an executed notebook (issues 2 and 14): each figure output carries the
+ * Vega-Lite spec as a JSON object and a PNG with its 1× size in the metadata, and no SVG (which
+ * nbconvert 6.5 would prefer to the PNG and then strip); no output is an error.
  */
 export function checkFigureOutputs(nb) {
   const problems = [];
@@ -38,28 +44,25 @@ export function checkFigureOutputs(nb) {
     for (const out of cell.outputs ?? []) {
       const data = out.data ?? {};
       const where = `cell ${i + 1}`;
+      if (out.output_type === "error") problems.push(`${where}: an error output (${out.ename}: ${out.evalue})`);
       if (VEGALITE in data) {
         const spec = data[VEGALITE];
         if (typeof spec !== "object" || spec === null || Array.isArray(spec)) problems.push(`${where}: the ${VEGALITE} output is not a JSON object (received ${typeof spec})`);
-        if (!(SVG in data)) problems.push(`${where}: a figure output has ${VEGALITE} but no ${SVG}`);
+        if (!(PNG in data)) problems.push(`${where}: a figure output has ${VEGALITE} but no ${PNG}`);
+        if (SVG in data) problems.push(`${where}: a figure output carries ${SVG}, which nbconvert 6.5 prefers to the PNG and strips`);
       }
-      if (SVG in data) {
-        const svg = text(data[SVG]).trim();
-        if (!/^(<\?xml[^>]*>\s*)?<svg[\s>]/.test(svg) || !svg.endsWith("</svg>")) problems.push(`${where}: the ${SVG} output is not a complete <svg> element`);
+      if (PNG in data) {
+        const bytes = pngBytes(data[PNG]);
+        if (bytes.length < 60 || !PNG_MAGIC.every((b, k) => bytes[k] === b)) problems.push(`${where}: the ${PNG} output is not a PNG image`);
+        const size = out.metadata?.[PNG];
+        if (VEGALITE in data && !(size?.width > 0 && size?.height > 0)) problems.push(`${where}: the figure's PNG has no width and height in its metadata`);
       }
     }
   });
   return problems;
 }
 
-const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
-
-export function svgToPng(svg) {
-  const font = existsSync(FONT_DIR) ? { loadSystemFonts: true, sansSerifFamily: "DejaVu Sans", defaultFontFamily: "DejaVu Sans" } : { loadSystemFonts: true };
-  return new Resvg(svg, { fitTo: { mode: "zoom", value: 2 }, background: "white", font }).render().asPng();
-}
-
-const FIGURE_FILE = /^(.+)-(\d+)\.(svg|png|vl\.json)$/;
+const FIGURE_FILE = /^(.+)-(\d+)\.(png|svg|vl\.json)$/;
 
 /** Writes the figures of one executed notebook into `dir`, replacing that notebook's old ones. */
 export function writeFigures(nb, stem, dir) {
@@ -71,10 +74,9 @@ export function writeFigures(nb, stem, dir) {
   const written = [];
   figureOutputs(nb).forEach((fig, k) => {
     const base = join(dir, `${stem}-${k + 1}`);
-    writeFileAtomic(`${base}.svg`, fig.svg);
-    writeFileAtomic(`${base}.png`, svgToPng(fig.svg));
-    if (fig.vegalite !== undefined) writeFileAtomic(`${base}.vl.json`, JSON.stringify(fig.vegalite, null, 2) + "\n");
-    written.push({ ...fig, file: `${base}.svg` });
+    writeFileAtomic(`${base}.png`, fig.png);
+    writeFileAtomic(`${base}.vl.json`, JSON.stringify(fig.vegalite, null, 2) + "\n");
+    written.push({ ...fig, file: `${base}.png` });
   });
   return written;
 }
@@ -89,18 +91,19 @@ export function writeGallery(outDir, figuresDir, { mode } = {}) {
   const names = existsSync(figuresDir) ? readdirSync(figuresDir) : [];
   for (const name of names) {
     const m = FIGURE_FILE.exec(name);
-    if (!m || m[3] !== "svg") continue;
+    if (!m || m[3] !== "png") continue;
     if (!groups.has(m[1])) groups.set(m[1], []);
     groups.get(m[1]).push({ k: Number(m[2]), name });
   }
   const rel = (name) => relative(outDir, join(figuresDir, name)).split("\\").join("/");
   const sections = [...groups.keys()].sort().map((stem) => {
     const figs = groups.get(stem).sort((a, b) => a.k - b.k).map(({ k, name }) => {
-      const base = name.slice(0, -".svg".length);
-      const links = [`<a href="${escapeHtml(rel(name))}">SVG</a>`];
-      if (names.includes(`${base}.png`)) links.push(`<a href="${escapeHtml(rel(base + ".png"))}">PNG</a>`);
+      const base = name.slice(0, -".png".length);
+      const links = [`<a href="${escapeHtml(rel(name))}">PNG</a>`];
       if (names.includes(`${base}.vl.json`)) links.push(`<a href="${escapeHtml(rel(base + ".vl.json"))}">Vega-Lite</a>`);
-      return `<figure><img src="${escapeHtml(rel(name))}" alt="${escapeHtml(`${stem}, figure ${k}`)}"><figcaption>Figure ${k} · ${links.join(" · ")}</figcaption></figure>`;
+      // The PNG is drawn at 2×: show it at its 1× width.
+      const width = Math.round(readFileSync(join(figuresDir, name)).readUInt32BE(16) / 2);
+      return `<figure><img src="${escapeHtml(rel(name))}" width="${width}" alt="${escapeHtml(`${stem}, figure ${k}`)}"><figcaption>Figure ${k} · ${links.join(" · ")}</figcaption></figure>`;
     });
     return `<section><h2>${escapeHtml(stem)}</h2>\n${figs.join("\n")}\n</section>`;
   });
@@ -118,7 +121,7 @@ figcaption { font-size: 0.9rem; color: #555; }
 </head>
 <body>
 <h1>flatlab figures</h1>
-<p>Figures of the notebooks, written by <code>npm run reproduce</code>${mode ? ` (last run in ${escapeHtml(mode)} mode)` : ""}. Each is the SVG the notebook displayed; PNG and Vega-Lite specs are linked.</p>
+<p>Figures of the notebooks, written by <code>npm run reproduce</code>${mode ? ` (last run in ${escapeHtml(mode)} mode)` : ""}. Each is the image the notebook shows where Vega-Lite is not rendered; the Vega-Lite specs are linked.</p>
 ${sections.length ? sections.join("\n") : "<p>No figures yet.</p>"}
 </body>
 </html>

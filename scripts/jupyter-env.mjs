@@ -20,7 +20,7 @@ export const RUNNER_MODULES = ["jupyter_client", "nbclient", "nbformat"];
 
 export const INSTALL_HELP = [
   "Install Jupyter's client and notebook runner, then run `npm install` (or `node scripts/setup.mjs`) again:",
-  "  Debian/Ubuntu:  sudo apt-get install -y jupyter-nbconvert python3-nbclient jupyter-client",
+  "  Debian/Ubuntu:  sh scripts/install.sh   (the Debian packages flatlab needs, then npm ci)",
   "  pip:            pip install nbclient nbconvert jupyter_client",
   "To use a particular Python, set FLATLAB_PYTHON=/path/to/python3.",
 ].join("\n");

@@ -2,14 +2,16 @@
 // `npm run reproduce [-- --quick|--full] [--check] [--out DIR] [--timeout SECONDS] [notebook ...]`
 // Executes notebooks headless through the real Jupyter protocol with the flatlab kernel
 // (scripts/run_notebooks.py, nbclient's Python API), writes the executed notebooks, every figure
-// as SVG and PNG, and a gallery page (issue 2 item 4).
+// as PNG with its Vega-Lite spec, and a gallery page (issue 2 item 4).
 //
 // Mode: --quick / --full, else FLATLAB_MODE, else full. Notebooks read FLATLAB_MODE from the
 // kernel's environment. Full mode writes notebooks under notebooks/ back in place (committed
 // notebooks carry their outputs); quick mode writes them to <out>/notebooks/ so tests leave the
 // tree clean. A failed notebook goes to <out>/failed/ and never overwrites anything. Exit status 1
 // names the notebook, the cell and the error of every failure; 2 means bad arguments or a
-// notebook that does not exist.
+// notebook that does not exist. While a notebook runs, stderr shows its progress (cell i of n, and
+// the grid's trials, rate and time left): one updating line on a terminal, else a plain line every
+// FLATLAB_PROGRESS_SECONDS (8 by default) during a long cell (scripts/run_notebooks.py).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -175,7 +177,7 @@ export function main(argv = process.argv.slice(2)) {
     console.log(`flatlab: ${result.label}: ${result.code_cells} code cells ok in ${result.seconds} s -> ${label(result.written)}`);
   }
   const gallery = writeGallery(opts.out, figuresDir, { mode: opts.mode });
-  console.log(`flatlab: ${figureCount} figure${figureCount === 1 ? "" : "s"} written to ${label(figuresDir)}/ (SVG and PNG); gallery ${label(gallery.file)} shows ${gallery.count}.`);
+  console.log(`flatlab: ${figureCount} figure${figureCount === 1 ? "" : "s"} written to ${label(figuresDir)}/ (PNG and Vega-Lite); gallery ${label(gallery.file)} shows ${gallery.count}.`);
   if (failures.length > 0) {
     console.error(failures.join("\n"));
     console.error(`flatlab: ${failures.length} failure${failures.length === 1 ? "" : "s"}.`);

@@ -11,12 +11,22 @@ on_cell_executed hook, and after the run every non-empty code cell must have a r
 "ok" and no `error` output. An aborted or unanswered cell counts as a failure, never as silent
 success. A successful notebook is written to `output`, a failed one to `failed_output` (so a
 committed notebook is never overwritten by a broken run); both writes are atomic.
+
+While a notebook runs, stderr shows which code cell runs (i of n), for how long, and the latest
+state of any flatlab progress display the cell updates (src/display/progress.ts: display ids
+"flatlab-progress-…", e.g. an experiment grid's trials done, rate and time left), read off the
+kernel's iopub messages. On a terminal that is one line rewritten in place; otherwise (CI logs,
+pipes) plain lines: one every FLATLAB_PROGRESS_SECONDS (8 by default) while a cell runs (or the
+kernel starts), and one when a cell that ran that long, or showed progress, ends. Quick cells
+print nothing.
 """
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
+import threading
 import time
 
 import nbformat
@@ -53,14 +63,137 @@ def cell_failure(index, cell, reply):
     return None
 
 
-def run_job(job, kernel, timeout):
+PROGRESS_DISPLAY = "flatlab-progress-"
+
+
+def format_seconds(seconds):
+    """37 s, 4 min 05 s, like formatDuration in src/display/progress.ts (whole seconds)."""
+    s = int(round(seconds))
+    return f"{s} s" if s < 60 else f"{s // 60} min {s % 60:02d} s" if s < 3600 else f"{s // 3600} h {(s % 3600) // 60:02d} min"
+
+
+class ProgressReporter:
+    """The running notebook's progress on `stream` (see the module docstring)."""
+
+    def __init__(self, label, code_cells, interval, stream=sys.stderr):
+        self.label, self.code_cells, self.interval, self.stream = label, code_cells, interval, stream
+        self.tty = stream.isatty()
+        self.clock = time.monotonic
+        self.lock = threading.Lock()
+        # What runs: "cell 4/11" (position among the code cells), "starting the kernel" until the
+        # first cell, None between cells.
+        self.step = "starting the kernel"
+        self.started = self.last_line = self.clock()
+        self.progress = None  # latest text/plain of a progress display in this cell
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._tick, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        with self.lock:
+            if self.tty:
+                self._write("\r\x1b[K")
+
+    def _status(self, now, done=False):
+        parts = [f"{self.label}: {self.step}{' done in' if done else ','} {format_seconds(now - self.started)}"]
+        if self.progress:
+            parts.append(self.progress)
+        return ", ".join(parts)
+
+    def _write(self, text):
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass  # progress is a courtesy: a closed stream must not stop the run
+
+    def _line(self, text):
+        self._write(f"\r\x1b[K{text}\n" if self.tty else f"{text}\n")
+        self.last_line = self.clock()
+
+    def _tick(self):
+        while not self.stop.wait(0.5 if self.tty else min(1.0, self.interval / 4)):
+            with self.lock:
+                if self.step is None:
+                    continue
+                now = self.clock()
+                if self.tty:
+                    width = shutil.get_terminal_size((100, 20)).columns - 1
+                    self._write("\r\x1b[K" + ("flatlab:   " + self._status(now))[:width])
+                elif now - self.last_line >= self.interval:
+                    self._line("flatlab:   " + self._status(now))
+
+    def cell_started(self, position):
+        with self.lock:
+            self.step, self.progress = f"cell {position}/{self.code_cells}", None
+            self.started = self.last_line = self.clock()
+
+    def cell_finished(self):
+        with self.lock:
+            if self.step is None:
+                return
+            now = self.clock()
+            if self.progress or now - self.started >= self.interval:
+                self._line("flatlab:   " + self._status(now, done=True))
+            elif self.tty:
+                self._write("\r\x1b[K")
+            self.step = None
+
+    def message(self, msg):
+        """Notes the text of a flatlab progress display from an iopub message."""
+        content = msg.get("content", {})
+        display_id = (content.get("transient") or {}).get("display_id") or ""
+        if msg.get("msg_type") in ("display_data", "update_display_data") and display_id.startswith(PROGRESS_DISPLAY):
+            text = (content.get("data") or {}).get("text/plain")
+            if isinstance(text, str) and text.strip():
+                with self.lock:
+                    self.progress = " ".join(text.split())
+
+
+class ReportingClient(NotebookClient):
+    """nbclient's client with every iopub message also shown to a ProgressReporter."""
+
+    reporter = None
+
+    def process_message(self, msg, cell, cell_index):
+        if self.reporter is not None:
+            self.reporter.message(msg)
+        return super().process_message(msg, cell, cell_index)
+
+
+def progress_interval(env=os.environ):
+    raw = env.get("FLATLAB_PROGRESS_SECONDS", "8")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise SystemExit(f"run_notebooks: FLATLAB_PROGRESS_SECONDS must be a positive number of seconds; received {raw!r}")
+    return value
+
+
+def run_job(job, kernel, timeout, interval=8.0):
     nb = nbformat.read(job["input"], as_version=4)
     replies = {}
+    code_positions = {}
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and cell.source.strip():
+            code_positions[index] = len(code_positions) + 1
+    reporter = ProgressReporter(os.path.basename(job["input"]), len(code_positions), interval)
+
+    def on_cell_execute(cell, cell_index):
+        reporter.cell_started(code_positions.get(cell_index, 0))
 
     def on_cell_executed(cell, cell_index, execute_reply):
         replies[cell_index] = (execute_reply or {}).get("content")
+        reporter.cell_finished()
 
-    client = NotebookClient(
+    client = ReportingClient(
         nb,
         kernel_name=kernel,
         timeout=timeout,
@@ -68,12 +201,15 @@ def run_job(job, kernel, timeout):
         allow_errors=False,
         record_timing=False,
         resources={"metadata": {"path": job["cwd"]}},
+        on_cell_execute=on_cell_execute,
         on_cell_executed=on_cell_executed,
     )
+    client.reporter = reporter
     started = time.time()
     failure = None
     try:
-        client.execute()
+        with reporter:
+            client.execute()
     except CellExecutionError:
         pass  # found below, with the cell it belongs to
     except Exception as e:  # a dead kernel, a timeout, a kernel that never started
@@ -103,12 +239,13 @@ def main(argv=None):
     ap.add_argument("--kernel", default="flatlab")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
     args = ap.parse_args(argv)
+    interval = progress_interval()
     with open(args.jobs, encoding="utf-8") as f:
         jobs = json.load(f)
     results = []
     for job in jobs:
         print(f"flatlab: executing {job['label']} ...", file=sys.stderr, flush=True)
-        result = run_job(job, args.kernel, args.timeout)
+        result = run_job(job, args.kernel, args.timeout, interval)
         result["label"] = job["label"]
         results.append(result)
         print(f"flatlab:   {'ok' if result['ok'] else 'FAILED'} in {result['seconds']} s", file=sys.stderr, flush=True)

@@ -2,7 +2,7 @@
 /**
  * The `flatlab` command: runs experiment grids (src/experiments) from a terminal or a cluster.
  *
- *   flatlab grid SPEC.json [--shard i/N] [--cache DIR] [--workers W] [--out ROWS.json] [--on-error stop|record]
+ *   flatlab grid SPEC.json [--shard i/N] [--cache DIR] [--workers W] [--out ROWS.json] [--on-error stop|record] [--max-jobs N]
  *   flatlab merge SPEC.json --cache DIR [--cache DIR ...] [--out ROWS.json]
  *   (`flatlab grid SPEC.json --cache DIR --cached-only` is the same as merge with one folder)
  *
@@ -10,15 +10,18 @@
  * so a cluster's array jobs (Slurm job arrays, Kubernetes indexed Jobs) split a full grid; each
  * shard writes its own cache files. `merge` reads the shards' caches (several --cache folders, or
  * one folder they were copied into), fails naming the first missing trial if a shard is
- * incomplete, and writes the full rows (to --out, or to stdout). docs/cluster.md has a Slurm
+ * incomplete, and writes the full rows (to --out, or to stdout). `grid` without --out writes its
+ * rows to stdout as well (a run that computed rows must put them somewhere), except a `--shard`
+ * run, whose rows are its cache files (they are merged later). docs/cluster.md has a Slurm
  * script. Exit codes: 0 done, 1 failed, 2 bad command line, 130 interrupted (Ctrl-C).
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { runGrid, type RunOptions } from "./experiments/run.js";
 import type { GridSpec } from "./experiments/grid.js";
 
 const USAGE = [
-  "usage: flatlab grid SPEC.json [--shard i/N] [--cache DIR] [--workers W] [--out ROWS.json] [--on-error stop|record]",
+  "usage: flatlab grid SPEC.json [--shard i/N] [--cache DIR] [--workers W] [--out ROWS.json] [--on-error stop|record] [--max-jobs N]",
   "       flatlab merge SPEC.json --cache DIR [--cache DIR ...] [--out ROWS.json]",
 ].join("\n");
 
@@ -35,6 +38,8 @@ export interface Command {
   readonly workers?: number;
   readonly out?: string;
   readonly onError?: "stop" | "record";
+  /** Raises the grid size limit (runGrid's options.maxJobs). */
+  readonly maxJobs?: number;
 }
 
 /** Parses `i/N` with integers 1 ≤ i ≤ N. */
@@ -55,7 +60,7 @@ export function parseArgs(argv: readonly string[]): Command {
   if (specPath === undefined || specPath.startsWith("--")) throw new UsageError(`flatlab ${first}: the first argument must be a spec file (SPEC.json); received ${specPath === undefined ? "nothing" : JSON.stringify(specPath)}.`);
   const p = `flatlab ${first}`;
   const cacheDirs: string[] = [];
-  let shard: Command["shard"], workers: number | undefined, out: string | undefined, onError: Command["onError"];
+  let shard: Command["shard"], workers: number | undefined, out: string | undefined, onError: Command["onError"], maxJobs: number | undefined;
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     const value = (): string => {
@@ -81,6 +86,11 @@ export function parseArgs(argv: readonly string[]): Command {
       const text = value(), w = Number(text);
       if (!/^\d+$/.test(text) || w < 1) throw new UsageError(`${p}: --workers must be a positive integer; received ${JSON.stringify(text)}.`);
       workers = w;
+    } else if (flag === "--max-jobs") {
+      only("grid");
+      const text = value(), n = Number(text);
+      if (!/^\d+$/.test(text) || n < 1) throw new UsageError(`${p}: --max-jobs must be a positive integer; received ${JSON.stringify(text)}.`);
+      maxJobs = n;
     } else if (flag === "--on-error") {
       only("grid");
       const v = value();
@@ -91,7 +101,28 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command === "grid" && cacheDirs.length > 1) throw new UsageError(`${p}: --cache must be given once for grid (merge reads several); received ${cacheDirs.length} folders.`);
   if (shard !== undefined && cacheDirs.length === 0) throw new UsageError(`${p}: --shard needs --cache DIR (a shard's rows are kept in its cache for merge).`);
   if (command === "merge" && cacheDirs.length === 0) throw new UsageError(`${p}: --cache DIR is required (the folder or folders the shards wrote).`);
-  return { command, specPath, shard, cacheDirs, workers, out, onError };
+  if (out !== undefined) checkOutPath(p, out);
+  return { command, specPath, shard, cacheDirs, workers, out, onError, ...(maxJobs !== undefined ? { maxJobs } : {}) };
+}
+
+/** --out is checked before any trial runs, so a typo in its folder does not cost the whole grid. */
+function checkOutPath(p: string, out: string): void {
+  const folder = dirname(resolve(out));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new UsageError(`${p}: --out must be a file in an existing folder; received ${JSON.stringify(out)}, whose folder ${folder} does not exist (create it first).`);
+  }
+}
+
+/** Writes atomically, like the cache (a reader never sees half a file); errors name the user's path. */
+function writeRows(p: string, out: string, text: string): void {
+  const tmp = `${out}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, out);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new Error(`${p}: could not write the rows to --out ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 function readSpec(p: string, path: string): GridSpec {
@@ -108,8 +139,12 @@ function readSpec(p: string, path: string): GridSpec {
   }
 }
 
-/** Runs the command; resolves to the exit code. Progress and messages go to `log` (stderr). */
-export async function main(argv: readonly string[], log: (line: string) => void = (l) => process.stderr.write(l + "\n")): Promise<number> {
+/** Runs the command; resolves to the exit code. Progress and messages go to `log` (stderr), rows without --out to `write` (stdout). */
+export async function main(
+  argv: readonly string[],
+  log: (line: string) => void = (l) => process.stderr.write(l + "\n"),
+  write: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<number> {
   if (argv.length === 0 || argv.includes("--help") || argv.includes("-h") || argv[0] === "help") {
     process.stdout.write(USAGE + "\n");
     return argv.length === 0 ? 2 : 0;
@@ -131,6 +166,7 @@ export async function main(argv: readonly string[], log: (line: string) => void 
     cacheDir: cmd.cacheDirs.length === 0 ? undefined : cmd.cacheDirs,
     cachedOnly: cmd.command === "merge",
     onError: cmd.onError,
+    maxJobs: cmd.maxJobs,
     onProgress: (q) => {
       // A line every 10 s at most (cluster logs stay short), and the last one.
       if (q.done === q.total || performance.now() - last > 10_000) {
@@ -150,14 +186,12 @@ export async function main(argv: readonly string[], log: (line: string) => void 
     throw e;
   }
   const shard = cmd.shard ? ` (shard ${cmd.shard.index}/${cmd.shard.count})` : "";
-  log(`${p}: done${shard}: ${result.computed} computed, ${result.cached} cached, ${result.failed} failed, ${result.rows.length} rows in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+  const damaged = result.corrupt > 0 ? `, ${result.corrupt} damaged cache ${result.corrupt === 1 ? "entry" : "entries"} recomputed` : "";
+  log(`${p}: done${shard}: ${result.computed} computed, ${result.cached} cached, ${result.failed} failed${damaged}, ${result.rows.length} rows in ${(result.elapsedMs / 1000).toFixed(1)} s`);
   const text = JSON.stringify(result.rows);
-  if (cmd.out !== undefined) {
-    // Atomic, like the cache: a reader never sees half a file.
-    const tmp = `${cmd.out}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, cmd.out);
-  } else if (cmd.command === "merge") process.stdout.write(text + "\n");
+  if (cmd.out !== undefined) writeRows(p, cmd.out, text);
+  else if (cmd.shard === undefined) write(text + "\n");
+  else log(`${p}: the shard's rows are in ${cmd.cacheDirs[0]}; assemble the shards with flatlab merge.`);
   return result.failed > 0 ? 1 : 0;
 }
 

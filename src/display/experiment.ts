@@ -4,7 +4,7 @@
  */
 import { gridJobs, gridSize, shardJobs, type GridSpec } from "../experiments/grid.js";
 import { runGrid, type RunOptions, type RunResult } from "../experiments/run.js";
-import { progress } from "./progress.js";
+import { formatDuration, progress } from "./progress.js";
 
 export async function runExperiment(spec: GridSpec, options: RunOptions & { readonly label?: string } = {}): Promise<RunResult> {
   const label = options.label ?? spec.task;
@@ -12,10 +12,15 @@ export async function runExperiment(spec: GridSpec, options: RunOptions & { read
   const bar = progress(total, { label });
   try {
     const result = await runGrid(spec, { ...options, onProgress: (p) => { bar.set(p.done); options.onProgress?.(p); } });
-    bar.done(`${label}: ${result.rows.length} rows, ${result.computed} computed and ${result.cached} from the cache in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+    // What the run did, the same whether its trials were computed now or read back from the
+    // cache (committed notebooks should not report cache statistics, issue 14).
+    const solverMs = result.rows.reduce((s, r) => s + (typeof r.timeMs === "number" ? r.timeMs : 0), 0);
+    const failed = result.failed > 0 ? `, ${result.failed} failed` : "";
+    bar.done(`${label}: ${total} trials done (${result.rows.length} rows${failed})${solverMs > 0 ? `, ${formatDuration(solverMs / 1000)} of solver time` : ""}`);
     return result;
   } catch (e) {
     bar.done(`${label}: stopped after ${bar.count} of ${total}`);
     throw e;
   }
 }
+

@@ -1,7 +1,13 @@
 /**
  * A figure: a Vega-Lite v5 spec (from src/figures) that renders itself. In Jupyter its MIME
- * bundle carries the spec as a JSON object (interactive in JupyterLab and VS Code), a static SVG
- * rendered here in Node (for nbconvert HTML, GitHub and the classic Notebook) and a short text.
+ * bundle carries the spec as a JSON object (interactive in JupyterLab and VS Code), a static PNG
+ * rendered here in Node, and a short text. Why PNG and not SVG as the static image (issue 14,
+ * measured on Debian 12's clients): the classic Notebook 6.4 drops image/svg+xml from untrusted
+ * notebooks (every fresh clone) but shows image/png; nbconvert 6.5's HTML templates strip every
+ * child of an <svg> and prefer SVG over PNG, so an SVG beside the PNG would blank the figure;
+ * `--to pdf` needs inkscape for SVG, not for PNG; GitHub shows PNG. JupyterLab and VS Code rank
+ * the Vega-Lite renderer above images, so they stay interactive. The PNG is drawn at 2× and
+ * its metadata gives the 1× size, so text is sharp and the figure keeps its size.
  *
  * The SVG comes from a headless Vega view (renderer "none", no browser, no canvas): Vega then
  * estimates text widths instead of measuring them, which keeps the output identical on every
@@ -10,7 +16,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { JUPYTER_DISPLAY, type MimeBundle } from "../util/displayable.js";
+import { DISPLAY_METADATA, JUPYTER_DISPLAY, type MimeBundle } from "../util/displayable.js";
 import { checkNumber, fail } from "../util/validate.js";
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "../figures/spec.js";
 
@@ -25,6 +31,7 @@ export class Figure {
   readonly #json: string;
   readonly #text: string;
   #svg: Promise<string> | undefined;
+  #pngSize: { width: number; height: number } | undefined;
 
   constructor(spec: VegaLiteSpec) {
     if (typeof spec !== "object" || spec === null || Array.isArray(spec)) fail("figure", "spec", "a Vega-Lite spec object", spec, TypeError);
@@ -66,12 +73,13 @@ export class Figure {
     return this.#svg;
   }
 
-  /** PNG bytes of the SVG at `scale` device pixels per SVG pixel (2 by default, for sharp text). */
+  /** PNG bytes of the SVG at `scale` device pixels per SVG pixel (2 by default, for sharp text), on white. */
   async toPNG(scale = 2): Promise<Uint8Array> {
     checkNumber("Figure.toPNG", "scale", scale, { min: 0, minExclusive: true, max: 10 });
     const svg = await this.toSVG();
     const { Resvg } = require("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
-    const image = new Resvg(svg, { fitTo: { mode: "zoom", value: scale }, font: fontOptions() }).render();
+    const image = new Resvg(svg, { fitTo: { mode: "zoom", value: scale }, background: "white", font: fontOptions() }).render();
+    this.#pngSize = { width: Math.round(image.width / scale), height: Math.round(image.height / scale) };
     return image.asPng();
   }
 
@@ -82,7 +90,12 @@ export class Figure {
 
   /** The MIME bundle Jupyter kernels send (Deno's convention, and flatlab's kernel). */
   async [JUPYTER_DISPLAY](): Promise<MimeBundle> {
-    return { [VEGALITE_MIME]: this.toVegaLite(), "image/svg+xml": await this.toSVG(), "text/plain": this.#text };
+    return { [VEGALITE_MIME]: this.toVegaLite(), "image/png": await this.toPNG(2), "text/plain": this.#text };
+  }
+
+  /** The PNG's size in CSS pixels (it is drawn at 2×), once the bundle has been made. */
+  [DISPLAY_METADATA](): Record<string, unknown> {
+    return this.#pngSize === undefined ? {} : { "image/png": { ...this.#pngSize } };
   }
 
   [INSPECT](): string {
@@ -168,7 +181,9 @@ function firstNonFinite(x: unknown, path: string, depth = 0): { value: number; p
 /** `Figure "title" (Vega-Lite v5: point + text, 120 rows, 2 panels)`. */
 function describe(spec: VegaLiteSpec): string {
   const t = spec.title;
-  const title = typeof t === "string" ? t : typeof t === "object" && t !== null && typeof (t as { text?: unknown }).text === "string" ? (t as { text: string }).text : undefined;
+  const drawn = typeof t === "string" ? t : typeof t === "object" && t !== null && typeof (t as { text?: unknown }).text === "string" ? (t as { text: string }).text : undefined;
+  // A title computed in the viewer (an expression) keeps its plain text in the spec's description.
+  const title = drawn ?? (typeof spec.description === "string" ? spec.description : undefined);
   const marks = new Set<string>();
   let rows = 0;
   const walk = (s: Record<string, unknown>) => {

@@ -70,7 +70,7 @@ function inlineLibraries(): string {
 export async function figureHTML(fig: Figure | VegaLiteSpec): Promise<string> {
   const f = figure(fig);
   const spec = f.toVegaLite();
-  const title = typeof spec.title === "string" ? spec.title : String(f);
+  const title = typeof spec.title === "string" ? spec.title : typeof spec.description === "string" ? spec.description : String(f);
   // "<" escaped as \u003c keeps any "</script>" inside the data from closing the tag.
   const specJSON = JSON.stringify(spec).replace(/</g, "\\u003c");
   const embedOptions = JSON.stringify({ renderer: "svg", actions: { export: true, source: true, compiled: true, editor: false } });

@@ -10,7 +10,7 @@
  * required tslab itself could load a second copy whose display is "Not ready".
  */
 import { inspect } from "node:util";
-import { JUPYTER_DISPLAY, isDisplayable, type MimeBundle } from "../util/displayable.js";
+import { JUPYTER_DISPLAY, displayMetadata, isDisplayable, type MimeBundle } from "../util/displayable.js";
 import { checkOneOf, fail } from "../util/validate.js";
 import { type DisplayOptions, type DisplaySink, currentSink, setSink } from "./sink.js";
 import { VEGALITE_MIME } from "./figure.js";
@@ -29,8 +29,9 @@ export async function show(x: unknown, options: ShowOptions = {}): Promise<void>
     return;
   }
   const bundle = await bundleOf(x);
+  const own = displayMetadata(x);
   try {
-    sink.display(bundle, options);
+    sink.display(bundle, Object.keys(own).length > 0 ? { ...options, metadata: { ...own, ...options.metadata } } : options);
   } catch (e) {
     writeLine(process.stderr, `show: the display sink failed: ${errorText(e)}`);
   }
@@ -67,7 +68,7 @@ export async function bundleOf(x: unknown): Promise<MimeBundle> {
   return out;
 }
 
-export const TSLAB_PREFERENCES = ["svg", "vegalite"] as const;
+export const TSLAB_PREFERENCES = ["png", "vegalite"] as const;
 
 /** The part of tslab's public API used here (its `Display` has more methods). */
 export interface TslabDisplayLike {
@@ -80,19 +81,20 @@ export interface TslabLike {
 
 /**
  * Routes `show`, `progress` and figures through plain tslab's public display API. tslab sends
- * one MIME type per message, so each bundle sends one representation: "svg" (default) renders
- * everywhere, GitHub and nbconvert included; "vegalite" is interactive in JupyterLab and VS Code.
+ * one MIME type per message, so each bundle sends one representation: "png" (default) renders
+ * everywhere, GitHub, nbconvert and the untrusted classic Notebook included; "vegalite" is
+ * interactive in JupyterLab and VS Code.
  * Returns the installed sink.
  */
 export function useTslab(tslab: TslabLike, options: { prefer?: (typeof TSLAB_PREFERENCES)[number] } = {}): DisplaySink {
   if (typeof tslab !== "object" || tslab === null || typeof tslab.newDisplay !== "function" || typeof tslab.display?.raw !== "function") {
     fail("useTslab", "tslab", "the tslab module (the value of `import * as tslab from \"tslab\"` in a cell)", tslab, TypeError);
   }
-  const prefer = options.prefer === undefined ? "svg" : checkOneOf("useTslab", "options.prefer", options.prefer, TSLAB_PREFERENCES);
+  const prefer = options.prefer === undefined ? "png" : checkOneOf("useTslab", "options.prefer", options.prefer, TSLAB_PREFERENCES);
   const order =
-    prefer === "svg"
-      ? ["image/svg+xml", "image/png", VEGALITE_MIME, "text/html", "text/markdown", "text/plain"]
-      : [VEGALITE_MIME, "image/svg+xml", "image/png", "text/html", "text/markdown", "text/plain"];
+    prefer === "png"
+      ? ["image/png", "image/svg+xml", VEGALITE_MIME, "text/html", "text/markdown", "text/plain"]
+      : [VEGALITE_MIME, "image/png", "image/svg+xml", "text/html", "text/markdown", "text/plain"];
   const displays = new Map<string, TslabDisplayLike>();
   const sink: DisplaySink = {
     display(bundle, opts = {}) {

@@ -6,9 +6,9 @@
  * Written atomically: a temporary file in the same folder, then a rename, so a crash or two runs
  * at once never leave a half-written entry under a real name (two runs computing the same entry
  * write the same rows; the last rename wins). An entry is trusted only if it parses, its embedded
- * key equals its name and its embedded checksum matches its rows; anything else (truncated,
- * edited, copied from another version) counts as corrupt and is recomputed. Shards of a grid write
- * disjoint files, so merging caches is reading several folders, or copying files into one.
+ * key equals its name and its embedded checksum is present and matches its rows; anything else
+ * (truncated, edited, copied from another version, checksum removed) counts as corrupt and is
+ * recomputed. Shards of a grid write disjoint files, so merging caches is reading several folders, or copying files into one.
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,8 +19,8 @@ export type Row = Record<string, unknown>;
 export interface CacheEntry {
   readonly key: string;
   readonly rows: Row[];
-  /** SHA-256 of JSON.stringify(rows); entries written before it existed have none. */
-  readonly sum?: string;
+  /** SHA-256 of JSON.stringify(rows); an entry without it is damaged (recomputed), never trusted. */
+  readonly sum: string;
 }
 
 /** What a lookup found: the rows, nothing, or a file that failed its checks. */
@@ -86,7 +86,7 @@ function readEntry(path: string, key: string): CacheLookup {
   }
   try {
     const entry = JSON.parse(text) as CacheEntry;
-    if (entry.key === key && Array.isArray(entry.rows) && (entry.sum === undefined || entry.sum === sha256(JSON.stringify(entry.rows)))) {
+    if (entry.key === key && Array.isArray(entry.rows) && typeof entry.sum === "string" && entry.sum === sha256(JSON.stringify(entry.rows))) {
       return { status: "hit", rows: entry.rows };
     }
   } catch {

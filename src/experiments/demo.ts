@@ -6,6 +6,12 @@
 import { isMainThread } from "node:worker_threads";
 import { createRng } from "../random/rng.js";
 import type { Cell } from "./grid.js";
+import { checkKeys } from "./tasks.js";
+
+/** The demo task's settings keys (any cell is accepted). */
+export function checkDemoJob(fn: string, _cell: Cell, settings: Record<string, unknown>, where = "settings"): void {
+  checkKeys(fn, where, settings, ["work", "failOn", "crashOn", "badOn"]);
+}
 
 export function demoTrial(cell: Cell, trial: number, seed: number, settings: Record<string, unknown>) {
   const hit = (key: string) => settings[key] !== undefined && cell.x === settings[key] && trial === 0;

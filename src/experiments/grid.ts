@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { deriveSeed } from "../random/rng.js";
 import { checkInteger, fail } from "../util/validate.js";
+import { loadTaskCheck, taskEntry } from "./tasks.js";
 
 export type Value = number | string;
 export type Cell = Readonly<Record<string, Value>>;
@@ -50,8 +51,24 @@ export interface Job {
 
 const FIELDS = ["task", "axes", "fixed", "cells", "trials", "seed", "settings", "version", "description"];
 
-/** Checks a spec and names the offending field. */
-export function checkGridSpec(fn: string, spec: unknown): GridSpec {
+/**
+ * Jobs (cell, trial) a grid may have unless the caller raises the limit (our choice: a cache of
+ * 10⁵ files, days of solves at the paper's sizes; 10⁹ trials or two 3000-value axes ended in a V8
+ * out-of-memory abort before the guard).
+ */
+export const MAX_JOBS = 100_000;
+
+export interface GridCheckOptions {
+  /** The largest number of jobs accepted (default MAX_JOBS). */
+  readonly maxJobs?: number;
+}
+
+/**
+ * Checks a spec and names the offending field: its shape, its size (before any cell is built),
+ * that its task is registered, and the task's own checks of every cell and of the settings, so
+ * that every mistake is a named error before any solve runs.
+ */
+export function checkGridSpec(fn: string, spec: unknown, options: GridCheckOptions = {}): GridSpec {
   if (typeof spec !== "object" || spec === null || Array.isArray(spec)) fail(fn, "spec", "an object {task, axes, trials, seed}", spec, TypeError);
   const s = spec as Record<string, unknown>;
   // A misspelt field ("trial", "params") would otherwise be ignored silently.
@@ -86,6 +103,13 @@ export function checkGridSpec(fn: string, spec: unknown): GridSpec {
   }
   if (s.description !== undefined && typeof s.description !== "string") fail(fn, "spec.description", "a string", s.description, TypeError);
   const spec_ = spec as GridSpec;
+  const maxJobs = options.maxJobs === undefined ? MAX_JOBS : checkInteger(fn, "options.maxJobs", options.maxJobs, 1);
+  const jobs = gridSize(spec_);
+  if (jobs > maxJobs) {
+    const counts = Object.entries(spec_.axes ?? {}).map(([k, v]) => `${v.length} ${k}`).concat(spec_.cells ? [`${spec_.cells.length} explicit cells`] : []);
+    throw new RangeError(`${fn}: spec must have at most ${maxJobs} jobs (cells × trials; options.maxJobs raises the limit); received (${counts.join(" × ") || "no cells"}) × ${spec_.trials} trials = ${jobs} jobs.`);
+  }
+  const task = taskEntry(fn, spec_.task);
   const cells = gridCells(spec_);
   if (cells.length === 0) throw new RangeError(`${fn}: spec must be a grid with at least one cell (spec.axes or spec.cells); received none.`);
   const seen = new Set<string>();
@@ -93,6 +117,11 @@ export function checkGridSpec(fn: string, spec: unknown): GridSpec {
     const text = canonicalJSON(c);
     if (seen.has(text)) throw new RangeError(`${fn}: spec.cells must be cells distinct from each other and from the product of spec.axes (a repeated cell repeats the same trials); received ${text} twice.`);
     seen.add(text);
+  }
+  const check = loadTaskCheck(task);
+  if (check !== undefined) {
+    const settings = (spec_.settings ?? {}) as Record<string, unknown>;
+    for (const cell of cells) check(fn, cell, settings, "spec.settings");
   }
   return spec_;
 }
@@ -122,9 +151,11 @@ export function gridJobs(spec: GridSpec): Job[] {
   return jobs;
 }
 
-/** Number of task calls a spec makes (for progress bars). */
+/** Number of task calls a spec makes (for progress bars), counted without building the cells. */
 export function gridSize(spec: GridSpec): number {
-  return gridCells(spec).length * spec.trials;
+  const axes = Object.values(spec.axes ?? {});
+  const product = axes.length === 0 ? 0 : axes.reduce((n, values) => n * values.length, 1);
+  return (product + (spec.cells?.length ?? 0)) * spec.trials;
 }
 
 /**

@@ -24,6 +24,7 @@ import { flatRelaxation, plainRelaxation, type RelaxationResult } from "../solve
 import { recoverFactors } from "../solvers/factor-recovery.js";
 import { regularityMeasures } from "../solvers/regularity.js";
 import { checkInteger, checkNumber, checkOneOf, fail } from "../util/validate.js";
+import { checkKeys } from "./tasks.js";
 
 export const ENSEMBLES = ["gaussian", "bilinear", "completion", "quadratic", "covariance"] as const;
 export type Ensemble = (typeof ENSEMBLES)[number];
@@ -88,11 +89,19 @@ export interface RecoveryRow {
   readonly imbalance: number | null;
 }
 
-/** Validates a cell (names the field) and returns it with m, r2 filled in. */
+/** The keys of a cell of each ensemble: an axis that does not apply (p on a Gaussian cell) is an error. */
+function cellKeys(ensemble: Ensemble): string[] {
+  return ["ensemble", "d", "r", ...(ensemble === "completion" ? ["p"] : ["m"]), ...(ensemble === "quadratic" ? ["r2"] : [])];
+}
+
+const SETTINGS_KEYS = ["truthSeed", "tol", "maxIter", "programs", "regularity"];
+
+/** Validates a cell (names the field, and any key that does not apply) and returns it with m, r2 filled in. */
 export function checkRecoveryCell(fn: string, cell: unknown): Required<Omit<RecoveryCell, "p">> & { p: number | null } {
   if (typeof cell !== "object" || cell === null) fail(fn, "cell", "an object {ensemble, d, r, m | p}", cell, TypeError);
   const c = cell as Record<string, unknown>;
   const ensemble = checkOneOf(fn, "cell.ensemble", c.ensemble, ENSEMBLES);
+  checkKeys(fn, "cell", c, cellKeys(ensemble), ` for the ${JSON.stringify(ensemble)} ensemble (completion has p instead of m; only quadratic has r2)`);
   const d = checkInteger(fn, "cell.d", c.d, 1);
   const r = checkInteger(fn, "cell.r", c.r, 1, d);
   if (ensemble === "completion") {
@@ -104,16 +113,43 @@ export function checkRecoveryCell(fn: string, cell: unknown): Required<Omit<Reco
   return { ensemble, d, r, m, p: null, r2 };
 }
 
+/**
+ * Validates the settings of the recovery task (every key named; `where` is how the caller calls
+ * them: "settings" in a trial, "spec.settings" in a grid) and fills in the defaults.
+ */
+export function checkRecoverySettings(fn: string, settings: unknown, where = "settings"): Required<Omit<RecoverySettings, "maxIter">> & { maxIter: number | undefined } {
+  if (typeof settings !== "object" || settings === null || Array.isArray(settings)) fail(fn, where, "an object {truthSeed, tol?, maxIter?, programs?, regularity?}", settings, TypeError);
+  const s = settings as Record<string, unknown>;
+  checkKeys(fn, where, s, SETTINGS_KEYS);
+  const truthSeed = checkInteger(fn, `${where}.truthSeed`, s.truthSeed, 0, 2 ** 32 - 1);
+  const tol = s.tol === undefined ? 1e-9 : checkNumber(fn, `${where}.tol`, s.tol, { min: 0, minExclusive: true });
+  const maxIter = s.maxIter === undefined ? undefined : checkInteger(fn, `${where}.maxIter`, s.maxIter, 1);
+  const regularity = s.regularity ?? true;
+  if (typeof regularity !== "boolean") fail(fn, `${where}.regularity`, "a boolean", regularity, TypeError);
+  let programs: readonly Program[] = PROGRAMS;
+  if (s.programs !== undefined) {
+    if (!Array.isArray(s.programs) || s.programs.length === 0) fail(fn, `${where}.programs`, `a non-empty array of ${PROGRAMS.map((p) => JSON.stringify(p)).join(", ")}`, s.programs, TypeError);
+    programs = s.programs.map((p, i) => checkOneOf(fn, `${where}.programs[${i}]`, p, PROGRAMS));
+    if (new Set(programs).size !== programs.length) fail(fn, `${where}.programs`, "distinct programs (a repeated program repeats the same solve)", s.programs);
+  }
+  return { truthSeed, tol, maxIter, programs, regularity };
+}
+
+/** The grid's check of one recovery job (checkGridSpec calls it for every cell before any solve). */
+export function checkRecoveryJob(fn: string, cell: unknown, settings: unknown, where = "settings"): void {
+  checkRecoveryCell(fn, cell);
+  checkRecoverySettings(fn, settings, where);
+}
+
 /** One trial: both programs on one measurement draw; one row per program. */
 export function recoveryTrial(cell: RecoveryCell, trial: number, seed: number, settings: RecoverySettings): RecoveryRow[] {
   const fn = "recoveryTrial";
   const c = checkRecoveryCell(fn, cell);
   checkInteger(fn, "trial", trial, 0);
   checkInteger(fn, "seed", seed, 0, 2 ** 32 - 1);
-  const truthSeed = checkInteger(fn, "settings.truthSeed", settings?.truthSeed, 0, 2 ** 32 - 1);
-  const programs = settings.programs ?? PROGRAMS;
+  const { truthSeed, tol, maxIter, programs, regularity } = checkRecoverySettings(fn, settings);
   const { truth, A, b } = recoveryInstance(cell, seed, truthSeed);
-  const solverOptions = { tol: settings.tol ?? 1e-9, maxIter: settings.maxIter, onSingular: "skip" as const };
+  const solverOptions = { tol, maxIter, onSingular: "skip" as const };
   const results: Partial<Record<Program, RelaxationResult>> = {};
   for (const program of programs) {
     results[program] = program === "flat" ? flatRelaxation(A, b, solverOptions) : plainRelaxation(A, b, solverOptions);
@@ -124,7 +160,7 @@ export function recoveryTrial(cell: RecoveryCell, trial: number, seed: number, s
     const error = res.estimate === null ? null : frobeniusNorm(sub(res.estimate, truth));
     let normGap: number | null = null, imbalance: number | null = null;
     const plain = results.plain;
-    if (program === "flat" && !res.skipped && settings.regularity !== false && plain !== undefined && !A.symmetric) {
+    if (program === "flat" && !res.skipped && regularity && plain !== undefined && !A.symmetric) {
       const { L, R } = recoverFactors(res.x as Matrix, res.D1, res.D2, Math.min(c.d, Math.max(res.rank, 1)));
       ({ normGap, imbalance } = regularityMeasures(L, R, plain.objective, { truthNuclearNorm: truthNuclear }));
     }

@@ -24,6 +24,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import { withTable } from "../util/displayable.js";
+import { interruptRequested } from "../util/interrupt.js";
 import { checkInteger, checkOneOf, fail } from "../util/validate.js";
 import { ResultCache, cacheKey, type Row } from "./cache.js";
 import { checkGridSpec, gridJobs, shardJobs, type GridSpec, type Job } from "./grid.js";
@@ -55,6 +56,8 @@ export interface RunOptions {
   readonly onProgress?: (p: RunProgress) => void;
   /** Aborting stops the workers; SIGINT (Jupyter's interrupt) aborts too while the run lasts. */
   readonly signal?: AbortSignal;
+  /** The largest grid (cells × trials) accepted (default MAX_JOBS = 100000). */
+  readonly maxJobs?: number;
 }
 
 export interface RunResult {
@@ -79,7 +82,8 @@ class JobFailure extends Error {
 
 export async function runGrid(spec: GridSpec, options: RunOptions = {}): Promise<RunResult> {
   const fn = "runGrid";
-  checkGridSpec(fn, spec);
+  if (typeof options !== "object" || options === null) fail(fn, "options", "an object", options, TypeError);
+  checkGridSpec(fn, spec, { maxJobs: options.maxJobs });
   const entry = taskEntry(fn, spec.task);
   if (typeof options !== "object" || options === null) fail(fn, "options", "an object", options, TypeError);
   const workers = options.workers === undefined ? availableParallelism() : checkInteger(fn, "options.workers", options.workers, 1);
@@ -280,6 +284,8 @@ async function schedule(a: ScheduleArgs): Promise<void> {
 
   const loop = async (slot: number): Promise<void> => {
     while (interrupted === undefined && stopError === undefined && next < a.todo.length) {
+      // The Jupyter cell that started the run was interrupted (src/util/interrupt.ts).
+      if (interruptRequested()) return onStop("interrupted (the cell was interrupted)");
       const i = a.todo[next++];
       const job = a.jobs[i];
       let rows: Row[];

@@ -72,21 +72,31 @@ export const PROGRAM_LABELS: Readonly<Record<string, string>> = { flat: "flat (r
 
 /**
  * Figure 3 rows from recovery trials: per (x, y, program) the success rate, the trials and the
- * successes, with the program named for the map's panels, and `capped`: the solves that stopped
- * at the iteration cap (converged false, not skipped), whose verdict the cap may have decided.
+ * successes, with the program named for the map's panels; `capped`: the solves that stopped at
+ * the iteration cap (converged false, not skipped), whose verdict the cap may have decided; and
+ * (when the rows have an `error` field) `errors`, each trial's error in order, for recoveryMap's
+ * threshold slider.
  */
 export function successRates(rows: readonly Row[], x: string, y: string): SummaryRow[] {
   const capped = new Map<string, number>();
+  // Each trial's error (null: no estimate) goes along, so recoveryMap can move the threshold.
+  const errors = new Map<string, (number | null)[]>();
+  const withErrors = rows.some((r) => "error" in r);
   for (const r of rows) {
-    if (r.converged !== false || r.skipped === true) continue;
     const id = JSON.stringify([r[x], r[y], r.program]);
-    capped.set(id, (capped.get(id) ?? 0) + 1);
+    if (r.converged === false && r.skipped !== true) capped.set(id, (capped.get(id) ?? 0) + 1);
+    if (withErrors) {
+      const e = typeof r.error === "number" && Number.isFinite(r.error) ? r.error : null;
+      const list = errors.get(id);
+      if (list === undefined) errors.set(id, [e]); else list.push(e);
+    }
   }
   return summarize(rows, [x, y, "program"], "success").map((s) => ({
     [x]: s[x], [y]: s[y], program: PROGRAM_LABELS[String(s.program)] ?? String(s.program),
     success: s.mean, trials: s.count, successes: Math.round((s.mean ?? 0) * s.count),
     capped: capped.get(JSON.stringify([s[x], s[y], s.program])) ?? 0,
     mean: s.mean, stderr: s.stderr, count: s.count, nulls: s.nulls,
+    ...(withErrors ? { errors: errors.get(JSON.stringify([s[x], s[y], s.program])) } : {}),
   }));
 }
 

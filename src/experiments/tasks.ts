@@ -24,21 +24,29 @@ export interface TaskEntry {
   readonly module: string;
   readonly exportName: string;
   readonly version: number;
+  /**
+   * A function of the same module that checks one cell and the settings, throwing named errors
+   * (checkGridSpec calls it for every cell before any job runs; the task calls it too).
+   */
+  readonly checkName?: string;
 }
+
+/** `(fn, cell, settings, settingsName)`: throws an error naming `cell.<key>` or `<settingsName>.<key>`. */
+export type TaskCheck = (fn: string, cell: Cell, settings: Record<string, unknown>, settingsName: string) => void;
 
 // Under tsx (tests) this file is src/experiments/tasks.ts and the modules are .ts; compiled, dist/….js.
 const ext = __filename.endsWith(".ts") ? ".ts" : ".js";
-const builtIn = (file: string, exportName: string, version: number): TaskEntry => ({ module: join(__dirname, file + ext), exportName, version });
+const builtIn = (file: string, exportName: string, version: number, checkName: string): TaskEntry => ({ module: join(__dirname, file + ext), exportName, version, checkName });
 
 const registry = new Map<string, TaskEntry>([
   // Section 8: one draw, flat and plain programs, for every ensemble (src/experiments/recovery.ts).
-  ["recovery", builtIn("recovery", "recoveryTrial", 1)],
+  ["recovery", builtIn("recovery", "recoveryTrial", 1, "checkRecoveryJob")],
   // Section 6 (ours): robust PCA recovery.
-  ["robust-pca", builtIn("extensions", "robustPcaTrial", 1)],
+  ["robust-pca", builtIn("extensions", "robustPcaTrial", 1, "checkRobustPcaJob")],
   // Section 9 (ours): depth k flat solutions of the Hadamard model.
-  ["depth", builtIn("extensions", "depthTrial", 1)],
+  ["depth", builtIn("extensions", "depthTrial", 1, "checkDepthJob")],
   // Cheap and deterministic, for tests of the engine.
-  ["demo", builtIn("demo", "demoTrial", 1)],
+  ["demo", builtIn("demo", "demoTrial", 1, "checkDemoJob")],
 ]);
 
 /**
@@ -68,6 +76,22 @@ export function taskEntry(fn: string, name: string): TaskEntry {
   const entry = registry.get(name);
   if (entry === undefined) fail(fn, "spec.task", `one of ${taskNames().map((k) => JSON.stringify(k)).join(", ")} (or a task added with registerTask)`, name);
   return entry;
+}
+
+/** The task's check of a cell and the settings, if it has one. */
+export function loadTaskCheck(entry: TaskEntry): TaskCheck | undefined {
+  if (entry.checkName === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const f = (require(entry.module) as Record<string, unknown>)[entry.checkName];
+  if (typeof f !== "function") throw new TypeError(`loadTask: ${entry.module} must export a function ${entry.checkName}; found ${typeof f}.`);
+  return f as TaskCheck;
+}
+
+/** Names outside `allowed` (set to anything but undefined) are errors naming `<where>.<key>`: a misspelt option would be ignored. */
+export function checkKeys(fn: string, where: string, value: Record<string, unknown>, allowed: readonly string[], why = ""): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key) && value[key] !== undefined) fail(fn, `${where}.${key}`, `absent: the keys here are ${allowed.join(", ")}${why}`, value[key]);
+  }
 }
 
 /** Loads a task function (in a worker or the main thread). */

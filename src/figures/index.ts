@@ -4,6 +4,7 @@ export { scatterPlot, linePlot, type XYPlotOptions, type Highlight } from "./xy-
 export {
   recoveryMap,
   regularityMap,
+  THRESHOLD_PARAM,
   GRID_MAP_SCHEMES,
   type GridMapOptions,
   type GridMapScheme,
@@ -11,3 +12,7 @@ export {
   type RegularityMapOptions,
 } from "./grid-map.js";
 export { densityPlot, histogram, type DensityPlotOptions, type HistogramOptions } from "./density.js";
+export {
+  transitionMap, collapsePlot, transitionPlot, OKABE_ITO,
+  type TransitionMapOptions, type CollapsePlotOptions, type TransitionPlotOptions, type ReferenceCurve, type FitRow,
+} from "./transition.js";

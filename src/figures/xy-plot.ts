@@ -17,7 +17,6 @@ import {
   checkText,
   fieldRef,
   frame,
-  isNumericField,
   tooltipList,
 } from "./spec.js";
 
@@ -45,23 +44,44 @@ export interface XYPlotOptions extends FigureOptions {
   readonly logY?: boolean;
   /** Rows marked by a red diamond (and a label) on top of the plot. */
   readonly highlight?: Highlight;
+  /** Series order in the legend (values of the color field); by default the order they first appear in. */
+  readonly seriesOrder?: readonly (string | number)[];
+  /**
+   * Values of the color field drawn as dashed reference lines (a bound, a predicted value)
+   * instead of data marks, sorted by x.
+   */
+  readonly references?: readonly (string | number)[];
 }
 
 const HIGHLIGHT_COLOR = "#d62728";
 
-/** Points, one per row; rows already carry the numbers (nothing is computed here). */
+/**
+ * Series are told apart by more than colour (issue 14): the Okabe–Ito palette, which stays
+ * distinct under the common colour-vision deficiencies, plus a shape (points) or a dash pattern
+ * (lines) per series, so two series drawn on the same values both stay visible.
+ */
+export const SERIES_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"];
+const SERIES_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right", "triangle-left"];
+const SERIES_DASHES = [[1, 0], [7, 3], [2, 2], [9, 3, 2, 3], [4, 4], [12, 4], [1, 3], [6, 2, 1, 2]];
+const REFERENCE_DASHES = [[6, 4], [2, 3], [10, 3, 2, 3]];
+
+/**
+ * Points, one per row; rows already carry the numbers (nothing is computed here). With a color
+ * field, each series has its own colour and shape, and the smaller series are drawn on top, so
+ * a short series is never buried under a long one.
+ */
 export function scatterPlot(rows: readonly Row[], options: XYPlotOptions): VegaLiteSpec {
-  return xyPlot("scatterPlot", rows, options, { type: "point", filled: true, size: 45, opacity: 0.85 });
+  return xyPlot("scatterPlot", rows, options, "point");
 }
 
-/** Lines through the points (sorted by x), one line per value of the color field. */
+/** Lines through the points (sorted by x), one line per value of the color field, each with its own dash and point shape. */
 export function linePlot(rows: readonly Row[], options: XYPlotOptions): VegaLiteSpec {
-  return xyPlot("linePlot", rows, options, { type: "line", strokeWidth: 1.5, point: { filled: true, size: 30 } });
+  return xyPlot("linePlot", rows, options, "line");
 }
 
-function xyPlot(fn: string, rowsIn: readonly Row[], options: XYPlotOptions, mark: Record<string, unknown>): VegaLiteSpec {
+function xyPlot(fn: string, rowsIn: readonly Row[], options: XYPlotOptions, kind: "point" | "line"): VegaLiteSpec {
   if (typeof options !== "object" || options === null) fail(fn, "options", "an object with at least x and y", options, TypeError);
-  const rows = checkRows(fn, rowsIn, options.maxRows);
+  let rows = checkRows(fn, rowsIn, options.maxRows);
   const x = checkField(fn, "x", options.x, rows);
   const y = checkField(fn, "y", options.y, rows);
   const logX = checkFlag(fn, "logX", options.logX);
@@ -79,19 +99,69 @@ function xyPlot(fn: string, rowsIn: readonly Row[], options: XYPlotOptions, mark
   if (color !== undefined) plotted.push([color, colorTitle]);
   const tooltip = tooltipList(rows, plotted, extra);
 
-  const base: Record<string, unknown> = { mark, encoding: { tooltip } };
-  if (color !== undefined) {
-    // Numeric series keys (d = 10, 20, ...) read best on an ordered scheme, names on categories.
-    (base.encoding as Record<string, unknown>).color = {
-      field: fieldRef(color),
-      type: isNumericField(color, rows) ? "ordinal" : "nominal",
-      title: colorTitle,
-    };
+  const series = color === undefined ? [] : seriesDomain(fn, rows, color, options.seriesOrder);
+  const references = color === undefined ? [] : checkReferences(fn, options.references, series);
+  if (color !== undefined && kind === "point") {
+    // Larger series first, so the smaller ones are drawn over them.
+    const size = new Map(series.map((v) => [v, rows.filter((r) => r[color] === v).length]));
+    const sizeOf = (r: Row) => size.get(r[color] as string | number)!;
+    rows = rows.map((r, i) => ({ r, i })).sort((a, b) => sizeOf(b.r) - sizeOf(a.r) || a.i - b.i).map((e) => e.r);
   }
-  const layer: Record<string, unknown>[] = [base];
+
+  const encoding: Record<string, unknown> = { tooltip };
+  const layer: Record<string, unknown>[] = [];
+  if (color === undefined) {
+    layer.push({ mark: kind === "point" ? { type: "point", filled: true, size: 45, opacity: 0.8, color: SERIES_COLORS[0] } : { type: "line", strokeWidth: 1.5, color: SERIES_COLORS[0], point: { filled: true, size: 30, color: SERIES_COLORS[0] } }, encoding });
+  } else {
+    // Nominal, with the domain in series order: the colours are explicit, and Vega-Lite warns
+    // that a shape or dash encoding of an ordinal field suggests an order it cannot show.
+    const domain = series.filter((v) => !references.includes(v));
+    const channel = (range: readonly unknown[], legend: Record<string, unknown> | null) => ({
+      field: fieldRef(color), type: "nominal", title: colorTitle, scale: { domain, range: domain.map((_, i) => range[i % range.length]) }, legend,
+    });
+    const legend = legendFor(series, colorTitle);
+    const data: { transform?: Record<string, unknown>[] } = references.length === 0 ? {} : { transform: [{ filter: { not: { field: fieldRef(color), oneOf: references } } }] };
+    if (domain.length > 0 && kind === "point") {
+      // The first series filled, the others hollow: two series on the same point both show
+      // (notebook 02's flat and norm-minimal factors differ by 1e-4).
+      const pointEncoding = { ...encoding, color: channel(SERIES_COLORS, legend), shape: channel(SERIES_SHAPES, legend) };
+      const first = { filter: { field: fieldRef(color), equal: domain[0] } };
+      layer.push({ transform: [first], mark: { type: "point", filled: true, size: 55, opacity: 0.8 }, encoding: pointEncoding });
+      if (domain.length > 1) {
+        layer.push({ ...data, transform: [...(data.transform ?? []), { filter: { not: first.filter } }], mark: { type: "point", filled: false, size: 55, strokeWidth: 1.6, opacity: 0.9 }, encoding: pointEncoding });
+      }
+    } else if (domain.length > 0) {
+      // Earlier series are drawn wider, so a later one on the same values leaves them visible
+      // on both sides (depth k = 3 and k = 4 coincide in notebook 07).
+      // One layer per series, in legend order (scales are shared across layers).
+      const lines = domain.map((v, i) => ({
+        transform: [{ filter: { field: fieldRef(color), equal: v } }],
+        mark: { type: "line", strokeWidth: Math.max(1.5, 4 - 1.1 * i), point: { filled: true, size: 30 } },
+        encoding: { ...encoding, color: channel(SERIES_COLORS, { ...legend, symbolType: "stroke" }), strokeDash: channel(SERIES_DASHES, { ...legend, symbolType: "stroke" }) },
+      }));
+      // With reference lines, the series share one dash scale in a layer of their own, and the
+      // references get an independent one (below): one shared scale would merge the two domains
+      // and draw the references solid, with a second legend of every name (notebook 08). Colour
+      // is made independent too, so the series' colour and dash legends still merge into one.
+      if (references.length === 0) layer.push(...lines);
+      else layer.push({ layer: lines });
+    }
+    if (references.length > 0) {
+      // Reference lines have a legend of their own: dark dashed strokes, not data symbols.
+      layer.push({
+        transform: [{ filter: { field: fieldRef(color), oneOf: references } }],
+        mark: { type: "line", strokeWidth: 1.8, color: "#444444" },
+        encoding: {
+          strokeDash: { field: fieldRef(color), type: "nominal", title: null, scale: { domain: references, range: references.map((_, i) => REFERENCE_DASHES[i % REFERENCE_DASHES.length]) }, legend: { ...legendFor(references, undefined), symbolType: "stroke", symbolStrokeColor: "#444444" } },
+          order: { field: fieldRef(x), type: "quantitative" },
+          tooltip,
+        },
+      });
+    }
+  }
   if (options.highlight !== undefined) layer.push(...highlightLayers(fn, rows, options.highlight, tooltip));
 
-  return {
+  const spec: VegaLiteSpec = {
     ...frame(title, rows),
     width: checkSize(fn, "width", options.width, 420),
     height: checkSize(fn, "height", options.height, 300),
@@ -100,7 +170,33 @@ function xyPlot(fn: string, rowsIn: readonly Row[], options: XYPlotOptions, mark
       y: positional(y, yTitle, logY),
     },
     layer,
+    ...(kind === "line" && references.length > 0 ? { resolve: { scale: { color: "independent", strokeDash: "independent" } } } : {}),
   };
+  return spec;
+}
+
+/** The color field's values in legend order: `order` if given (it must list each one), else first appearance. */
+function seriesDomain(fn: string, rows: readonly Row[], field: string, order: readonly (string | number)[] | undefined): (string | number)[] {
+  const appearing = [...new Set(rows.map((r) => r[field]))] as (string | number)[];
+  if (order === undefined) return appearing;
+  if (!Array.isArray(order)) fail(fn, "seriesOrder", "an array of values of the color field", order, TypeError);
+  const missing = appearing.filter((v) => !order.includes(v));
+  if (missing.length > 0) throw new RangeError(`${fn}: seriesOrder must list every value of ${JSON.stringify(field)}; missing ${missing.map((v) => JSON.stringify(v)).join(", ")}.`);
+  return order.filter((v) => appearing.includes(v));
+}
+
+function checkReferences(fn: string, references: unknown, series: readonly (string | number)[]): (string | number)[] {
+  if (references === undefined) return [];
+  if (!Array.isArray(references)) fail(fn, "references", "an array of values of the color field", references, TypeError);
+  const unknown = references.filter((v) => !series.includes(v));
+  if (unknown.length > 0) throw new RangeError(`${fn}: references must name series of the color field (${series.map((v) => JSON.stringify(v)).join(", ")}); received ${unknown.map((v) => JSON.stringify(v)).join(", ")}.`);
+  return [...references];
+}
+
+/** Long labels go under the plot, one per line, never cut. */
+function legendFor(domain: readonly (string | number)[], title: string | undefined): Record<string, unknown> {
+  const longest = Math.max(...domain.map((v) => String(v).length), (title ?? "").length);
+  return longest > 28 ? { orient: "bottom", direction: "vertical", labelLimit: 0 } : { labelLimit: 0 };
 }
 
 function positional(field: string, title: string, log: boolean): Record<string, unknown> {

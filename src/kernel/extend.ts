@@ -15,11 +15,17 @@
  * - kernel_info, shutdown and comm_info replies are made schema-conformant.
  * - A DisplaySink (src/display/sink.ts) sends whole MIME bundles through tslab's current
  *   display writer (`lastWriteDisplayData`), one display_data or update_display_data each.
+ * - Stray errors (a rejection nobody handles, an exception thrown in a timer) never end the
+ *   process: the kernel's own listeners show them on stderr in the running cell, or in the next
+ *   cell when none runs, and a listener that any library adds later for these events runs inside
+ *   a try/catch (the Emscripten glue of tfjs-backend-wasm adds two that rethrow; issue 13 item 1).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { format } from "node:util";
 import vm = require("node:vm");
 import { setSink, type DisplayOptions } from "../display/sink.js";
-import type { MimeBundle } from "../util/displayable.js";
+import { setInterruptHost } from "../util/interrupt.js";
+import { displayMetadata, type MimeBundle } from "../util/displayable.js";
 import { AbortGate, DRAIN_MS } from "./abortGate.js";
 import { normalizeBundle, resultBundle } from "./bundles.js";
 import {
@@ -102,6 +108,10 @@ interface RunningCell {
   compiled?: CompiledCell;
   /** Set when SIGINT (Jupyter's interrupt) arrived while the cell ran. */
   interrupted?: boolean;
+  /** The cell's stream writer (stderr for stray errors raised while it runs). */
+  writeStream?: WriteStream;
+  /** Aborted on SIGINT; library loops started by the cell poll it (src/util/interrupt.ts). */
+  controller?: AbortController;
 }
 
 type Publish = (msgType: string, content: Record<string, unknown>) => void;
@@ -143,6 +153,49 @@ export function interruptedError(error: ErrorContent, cell: { count: number }): 
 export interface Extension {
   /** Tells the extension that SIGINT arrived (the launcher forwards it; tslab interrupts the cell). */
   interrupted(): void;
+  /**
+   * Runs tslab's startKernel, then drops the uncaughtException/unhandledRejection listeners it
+   * added (they print to whichever cell ran last); the extension's own listeners report instead.
+   */
+  start(startKernel: () => void): void;
+}
+
+/** Events whose listeners decide whether a stray error ends the process. */
+const STRAY_EVENTS = ["uncaughtException", "unhandledRejection"] as const;
+type StrayEvent = (typeof STRAY_EVENTS)[number];
+type Listener = (...args: unknown[]) => unknown;
+
+/**
+ * From now on, a listener added for a stray-error event runs inside a try/catch: one that
+ * rethrows (as Emscripten's do) would otherwise end the process, since Node exits when a listener
+ * of uncaughtException throws. `listener` on the wrapper lets removeListener(original) find it,
+ * as Node's own once() wrappers do.
+ */
+function guardStrayListeners(): void {
+  const proc = process as unknown as Record<string, unknown>;
+  for (const method of ["on", "addListener", "prependListener", "once", "prependOnceListener"]) {
+    const original = proc[method] as (this: NodeJS.Process, event: string | symbol, listener: Listener) => NodeJS.Process;
+    proc[method] = function (this: NodeJS.Process, event: string | symbol, listener: Listener) {
+      if (!(STRAY_EVENTS as readonly (string | symbol)[]).includes(event) || typeof listener !== "function") return original.call(this, event, listener);
+      const guarded = Object.assign(function (this: unknown, ...args: unknown[]) {
+        try {
+          return listener.apply(this, args);
+        } catch {
+          // The kernel's own listener has shown the error; rethrowing would end the process.
+          return undefined;
+        }
+      }, { listener });
+      return original.call(this, event, guarded);
+    };
+  }
+}
+
+/** The text shown for a stray error: its traceback, rewritten to cell lines where it can be. */
+export function strayErrorText(event: StrayEvent, value: unknown, where: { count: number; running: boolean }, cells: (n: number) => CompiledCell | undefined): string {
+  const kind = event === "unhandledRejection" ? "Unhandled promise rejection" : "Uncaught exception (in a timer or callback)";
+  const error = thrownError(value, cells(where.count) ?? { count: where.count, source: "", output: "" }, cells);
+  const lines = error.traceback.map((l) => (l.startsWith("    (raised while running") ? (where.running ? l : `    (raised after ${cellLabel(where.count)} had finished)`) : l));
+  return `${kind}; the kernel keeps running:\n${lines.join("\n")}\n`;
 }
 
 export function extendTslab(tslab: TslabInternals, options: ExtendOptions): Extension {
@@ -154,6 +207,30 @@ export function extendTslab(tslab: TslabInternals, options: ExtendOptions): Exte
   const gate = new AbortGate();
   const publishers = new WeakMap<object, Publish>();
   let running: RunningCell | undefined;
+  let lastCount = 0;
+  /** Stray errors raised while no cell ran: shown at the start of the next cell. */
+  const strays: string[] = [];
+
+  const onStray = (event: StrayEvent) => (value: unknown) => {
+    try {
+      const text = strayErrorText(event, value, { count: running?.count ?? lastCount, running: running !== undefined }, (n) => compiled.get(n));
+      if (running?.writeStream) running.writeStream("stderr", text);
+      else strays.push(text);
+    } catch {
+      // Never throw from here: Node would end the process.
+    }
+  };
+  const strayListeners = STRAY_EVENTS.map((event) => [event, onStray(event)] as const);
+  /** (Re)installs the kernel's listeners first in line; a library's clean-up may have removed them. */
+  const listenForStrays = () => {
+    for (const [event, listener] of strayListeners) if (!process.rawListeners(event).includes(listener)) process.prependListener(event as "uncaughtException", listener);
+  };
+  listenForStrays();
+  guardStrayListeners();
+
+  // Each cell's code, and whatever it starts, sees the cell's own AbortSignal through its awaits.
+  const cellScope = new AsyncLocalStorage<AbortController>();
+  setInterruptHost({ signal: () => cellScope.getStore()?.signal });
 
   // The executor's console: the last value and the failure of the running cell.
   const createExecutor = tslab.executor.createExecutor;
@@ -227,22 +304,26 @@ export function extendTslab(tslab: TslabInternals, options: ExtendOptions): Exte
 
   async function runCell(this: TslabHandler, req: ExecuteRequest, ticket: number, publish: Publish, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<Record<string, unknown>> {
     if (gate.shouldAbort(ticket)) return { status: "aborted" };
-    const cell: RunningCell = { count: this.execCount + 1, source: req.code, errorCalls: [] };
+    const cell: RunningCell = { count: this.execCount + 1, source: req.code, errorCalls: [], writeStream, controller: new AbortController() };
     if (!req.silent) publish("execute_input", { code: req.code, execution_count: cell.count });
+    listenForStrays();
+    for (const text of strays.splice(0)) writeStream("stderr", text);
     let error: ErrorContent | undefined;
     running = cell;
     try {
-      await this.handleExecuteImpl(req, writeStream, writeDisplayData);
+      await cellScope.run(cell.controller!, () => this.handleExecuteImpl(req, writeStream, writeDisplayData));
     } catch (e) {
       error = isExecutionCount(e) ? failedCellError(cell, (n) => compiled.get(n)) : thrownError(e, { count: cell.count, source: cell.source, output: "" }, (n) => compiled.get(n));
       if (cell.interrupted || cell.errorCalls.some(isSyncInterrupt)) error = interruptedError(error, cell);
     } finally {
       running = undefined;
+      lastCount = cell.count;
     }
     const count = this.execCount;
     if (!error && cell.value && !req.silent) {
       try {
-        publish("execute_result", { execution_count: count, data: await resultBundle(cell.value.v), metadata: {} });
+        const data = await resultBundle(cell.value.v);
+        publish("execute_result", { execution_count: count, data, metadata: displayMetadata(cell.value.v) });
       } catch (e) {
         error = displayError(e, cell);
       }
@@ -275,7 +356,17 @@ export function extendTslab(tslab: TslabInternals, options: ExtendOptions): Exte
 
   const extension: Extension = {
     interrupted() {
-      if (running) running.interrupted = true;
+      if (!running) return;
+      running.interrupted = true;
+      running.controller?.abort();
+    },
+    start(startKernel) {
+      const ours = new Set<unknown>(strayListeners.map(([, l]) => l));
+      const before = STRAY_EVENTS.map((event) => process.rawListeners(event));
+      startKernel();
+      STRAY_EVENTS.forEach((event, i) => {
+        for (const l of process.rawListeners(event)) if (!before[i].includes(l) && !ours.has(l)) process.removeListener(event, l as Listener);
+      });
     },
   };
   jupyter[EXTENDED] = extension;

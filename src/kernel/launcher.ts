@@ -43,7 +43,7 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
   // tslab's own SIGINT handler (installed by startKernel) interrupts the executor.
   process.on("SIGINT", () => extension.interrupted());
   // enableFindLocal: false, so the tslab we extended is the one that runs.
-  tslab.main.startKernel({ configPath, enableFindLocal: false });
+  extension.start(() => tslab.main.startKernel({ configPath, enableFindLocal: false }));
 }
 
 if (require.main === module) main();

@@ -6,6 +6,7 @@
  * Ground truth as in sensing.ts (our choice [NF]); seeds: truth deriveSeed(seed, 0), ensemble
  * deriveSeed(seed, 1).
  */
+import { checkMemory } from "../util/memory.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { deriveSeed } from "../random/rng.js";
 import { checkInteger } from "../util/validate.js";
@@ -33,6 +34,7 @@ export const bilinearProblem = factorizedProblem<BilinearInstance, BilinearOptio
     const fn = "bilinearProblem.generate";
     const { d1, d2, r, k, seed, truthSeed, lossScale } = checkCommon(fn, options);
     const m = checkInteger(fn, "m", options.m, 1);
+    checkMemory(fn, { d1, d2, m }, "the d1×d2 truth and m pairs of Gaussian vectors", 8 * (d1 * d2 + m * (d1 + d2)));
     const truth = lowRankTruth(fn, d1, d2, r, truthSeed);
     const A = sampleBilinearOperator({ d1, d2, m, seed: deriveSeed(seed, 1) });
     return { problem: "bilinear", d1, d2, r, k, m, lossScale: lossScale ?? 1 / m, seed, truth, aRows: A.a, bRows: A.b, b: A.apply(truth) };

@@ -7,6 +7,7 @@
  * counts c_j (at every point; see factorized.ts), D1 = diag(√(κ n_i/d2)), D2 = diag(√(κ c_j/d1)).
  * Seeds: truth deriveSeed(seed, 0), mask deriveSeed(seed, 1).
  */
+import { checkMemory } from "../util/memory.js";
 import { deriveSeed } from "../random/rng.js";
 import { fail } from "../util/validate.js";
 import { type FactorizedOptions, checkCommon, checkCount, checkObservations, factorizedProblem, type FactorizedInstance } from "./factorized.js";
@@ -35,6 +36,7 @@ export const completionProblem = factorizedProblem<CompletionInstance, Completio
     const fn = "completionProblem.generate";
     const { d1, d2, r, k, seed, truthSeed, lossScale } = checkCommon(fn, options);
     const p = checkProbability(fn, "p", options.p);
+    checkMemory(fn, { d1, d2 }, "the d1×d2 truth and the indices of the observed entries", 8 * d1 * d2 * (1 + 3 * p));
     const truth = lowRankTruth(fn, d1, d2, r, truthSeed);
     const A = sampleCompletionOperator({ d1, d2, p, seed: deriveSeed(seed, 1) });
     return {

@@ -15,6 +15,7 @@
  * Ground truth (our choice [NF]): a uniformly random support of size r, N(0, 1) values, scaled to
  * ‖x♮‖₂ = 1. Seeds: truth deriveSeed(seed, 0), A deriveSeed(seed, 1).
  */
+import { checkMemory } from "../util/memory.js";
 import * as tf from "@tensorflow/tfjs";
 import { type Matrix, matmul, matmulTN, norm2, zeros } from "../linalg/matrix.js";
 import { createRng, deriveSeed } from "../random/rng.js";
@@ -106,6 +107,7 @@ export const hadamardProblem: Problem<HadamardInstance, HadamardOptions> = {
     const m = checkInteger(fn, "m", options.m, 1);
     const seed = checkInteger(fn, "seed", options.seed, 0, 2 ** 32 - 1);
     const lossScale = options.lossScale === undefined ? 1 / m : checkNumber(fn, "lossScale", options.lossScale, { min: 0, minExclusive: true });
+    checkMemory(fn, { d, m }, "the m×d Gaussian matrix", 8 * (m * d + d));
     const rng = createRng(deriveSeed(seed, 0));
     const order = Array.from({ length: d }, (_, i) => i);
     for (let i = d - 1; i > 0; i--) { const j = rng.int(i + 1); [order[i], order[j]] = [order[j], order[i]]; }

@@ -5,6 +5,7 @@
  * (eq. (13)) at every point; D1 = D2 = I. Norm-minimal, flat and balanced coincide (Lemma 2.2).
  * Ground truth: rank r, unit Frobenius norm, our choice [NF] (truth.ts), from deriveSeed(seed, 0).
  */
+import { checkMemory } from "../util/memory.js";
 import { type FactorizedOptions, checkCommon, checkObservations, factorizedProblem, type FactorizedInstance } from "./factorized.js";
 import { identityOperator } from "./operators.js";
 import { lowRankTruth } from "./truth.js";
@@ -21,6 +22,7 @@ export const identityProblem = factorizedProblem<IdentityInstance, IdentityOptio
   generate(options) {
     const fn = "identityProblem.generate";
     const { d1, d2, r, k, seed, truthSeed, lossScale } = checkCommon(fn, options);
+    checkMemory(fn, { d1, d2 }, "the d1×d2 truth and its observations", 16 * d1 * d2);
     const truth = lowRankTruth(fn, d1, d2, r, truthSeed);
     return { problem: "identity", d1, d2, r, k, lossScale: lossScale ?? 1, seed, truth, b: truth.data.slice() };
   },

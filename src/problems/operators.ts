@@ -12,6 +12,7 @@
  * Each kind keeps its data as readonly fields so rescaledOperator can specialize on it. The
  * `sample*` functions draw an ensemble from an explicit seed.
  */
+import { checkMemory } from "../util/memory.js";
 import { type Matrix, matmul, matmulNT, matmulTN, zeros } from "../linalg/matrix.js";
 import { createRng } from "../random/rng.js";
 import { gramOfRows } from "../kernels/index.js";
@@ -251,6 +252,7 @@ export interface EnsembleOptions {
 /** A Gaussian ensemble drawn from a seed (Definition 4.1 [P]). */
 export function sampleGaussianOperator(options: EnsembleOptions): GaussianOperator {
   const { d1, d2, m, seed } = checkEnsemble("sampleGaussianOperator", options);
+  checkMemory("sampleGaussianOperator", { d1, d2, m }, "m Gaussian d1×d2 matrices", 8 * m * d1 * d2);
   const rng = createRng(seed);
   return gaussianOperator(d1, d2, { rows: m, cols: d1 * d2, data: rng.gaussians(m * d1 * d2) });
 }
@@ -258,6 +260,7 @@ export function sampleGaussianOperator(options: EnsembleOptions): GaussianOperat
 /** A Gaussian bilinear ensemble drawn from a seed (Definition 4.1 [P]); a drawn before b. */
 export function sampleBilinearOperator(options: EnsembleOptions): BilinearOperator {
   const { d1, d2, m, seed } = checkEnsemble("sampleBilinearOperator", options);
+  checkMemory("sampleBilinearOperator", { d1, d2, m }, "m pairs of Gaussian vectors", 8 * m * (d1 + d2));
   const rng = createRng(seed);
   const a = rng.gaussians(m * d1), b = rng.gaussians(m * d2);
   return bilinearOperator({ rows: m, cols: d1, data: a }, { rows: m, cols: d2, data: b });
@@ -267,6 +270,7 @@ export function sampleBilinearOperator(options: EnsembleOptions): BilinearOperat
 export function sampleQuadraticOperator(options: { readonly d: number; readonly m: number; readonly seed: number }): QuadraticOperator {
   const fn = "sampleQuadraticOperator";
   const d = checkInteger(fn, "d", options.d, 1), m = checkInteger(fn, "m", options.m, 1);
+  checkMemory(fn, { d, m }, "m Gaussian vectors of length d", 8 * m * d);
   const rng = createRng(checkInteger(fn, "seed", options.seed, 0, 2 ** 32 - 1));
   return quadraticOperator({ rows: m, cols: d, data: rng.gaussians(m * d) });
 }
@@ -279,6 +283,7 @@ export function sampleCompletionOperator(options: { readonly d1: number; readonl
   const fn = "sampleCompletionOperator";
   const d1 = checkInteger(fn, "d1", options.d1, 1), d2 = checkInteger(fn, "d2", options.d2, 1);
   const p = checkProbability(fn, "p", options.p);
+  checkMemory(fn, { d1, d2 }, "the indices of the observed entries", 24 * p * d1 * d2);
   const rng = createRng(checkInteger(fn, "seed", options.seed, 0, 2 ** 32 - 1));
   const rows: number[] = [], cols: number[] = [];
   for (let i = 0; i < d1; i++) for (let j = 0; j < d2; j++) if (rng.uniform() < p) { rows.push(i); cols.push(j); }

@@ -18,6 +18,7 @@
  * Ground truth (our choice [NF]; the paper's sign pattern is not given): U1♮, U2♮ Gaussian, then
  * both scaled so ‖M♮‖_F = 1. Seeds: truth deriveSeed(seed, 0), data deriveSeed(seed, 1).
  */
+import { checkMemory } from "../util/memory.js";
 import { type Matrix, matmul, matmulTN, zeros } from "../linalg/matrix.js";
 import { eigh } from "../linalg/eigh.js";
 import { sqrtmPsd } from "../linalg/sqrtm.js";
@@ -166,6 +167,7 @@ export const quadraticNetProblem: Problem<QuadraticNetInstance, QuadraticNetOpti
     const m = checkInteger(fn, "m", options.m, 1);
     const seed = checkInteger(fn, "seed", options.seed, 0, 2 ** 32 - 1);
     const lossScale = options.lossScale === undefined ? 1 / m : checkNumber(fn, "lossScale", options.lossScale, { min: 0, minExclusive: true });
+    checkMemory(fn, { d, m }, "the d×d truth and m Gaussian vectors of length d", 8 * (d * d + m * d));
     const truth = indefiniteTruth(d, r1, r2, truthSeedOf(fn, options.truthSeed, seed));
     const A = sampleQuadraticOperator({ d, m, seed: deriveSeed(seed, 1) });
     return build(fn, { d, r1, r2, k1, k2, m, lossScale, seed, truth, x: A.x, y: A.apply(truth) });

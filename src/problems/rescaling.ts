@@ -21,6 +21,8 @@ import { sqrtmPsd } from "../linalg/sqrtm.js";
 import { blockMoments, transformBlocks } from "../kernels/index.js";
 import { checkMatrix, checkNumber, checkVector, fail } from "../util/validate.js";
 import type { MeasurementOperator } from "./operator.js";
+// The solvers' check of an operator (type-only imports back, so no load cycle).
+import { checkOperator } from "../solvers/nuclear-norm.js";
 import {
   type BilinearOperator, type CompletionOperator, type GaussianOperator, type QuadraticOperator,
   bilinearOperator, completionOperator, gaussianOperator, quadraticOperator,
@@ -55,6 +57,7 @@ export interface RescaledOperator extends MeasurementOperator {
 
 /** Σ A_i A_iᵀ and Σ A_iᵀ A_i, by closed form for every known ensemble. */
 export function secondMoments(A: MeasurementOperator): SecondMoments {
+  checkOperator("secondMoments", A);
   const { d1, d2, m } = A;
   switch (A.kind) {
     case "gaussian": {
@@ -103,6 +106,8 @@ export function secondMoments(A: MeasurementOperator): SecondMoments {
  * (Section 1.5 [R]). Diagonal cases (completion, identity) are square-rooted entrywise.
  */
 export function rescalingMatrices(A: MeasurementOperator, options: RescalingOptions = {}): RescalingMatrices {
+  checkOperator("rescalingMatrices", A);
+  if (typeof options !== "object" || options === null) fail("rescalingMatrices", "options", "an object", options, TypeError);
   const kappa = options.lossScale === undefined ? 1 / A.m : checkNumber("rescalingMatrices", "options.lossScale", options.lossScale, { min: 0, minExclusive: true });
   const { left, right } = secondMoments(A);
   return { D1: psdRoot(scale(left, kappa / A.d2)), D2: psdRoot(scale(right, kappa / A.d1)) };
@@ -114,6 +119,7 @@ export function rescalingMatrices(A: MeasurementOperator, options: RescalingOpti
  */
 export function rescaledOperator(A: MeasurementOperator, D1inv: Matrix, D2inv: Matrix): MeasurementOperator {
   const fn = "rescaledOperator";
+  checkOperator(fn, A);
   checkMatrix(fn, "D1inv", D1inv, A.d1, A.d1);
   checkMatrix(fn, "D2inv", D2inv, A.d2, A.d2);
   const P = D1inv, Q = D2inv, { d1, d2, m } = A;

@@ -18,6 +18,7 @@
  * each column has at most l nonzeros (exactly l when d1 = d2); magnitudes ±s·(1 + u), u ~ U[0, 1),
  * with s = max|M♮_ij| by default. Seeds: truth deriveSeed(seed, 0), corruptions deriveSeed(seed, 1).
  */
+import { checkMemory } from "../util/memory.js";
 import { type Matrix, matmul, matmulNT, matmulTN, add, sub, dot, frobeniusNorm, scale, zeros, identity } from "../linalg/matrix.js";
 import { createRng, deriveSeed } from "../random/rng.js";
 import { checkInteger, checkNumber, fail } from "../util/validate.js";
@@ -112,6 +113,13 @@ export function robustPcaLocalModel(inst: RobustPcaInstance, base: readonly Matr
 
 /** A sparse S with at most l nonzeros per row and column (our construction, see the file comment). */
 export function sparseCorruption(d1: number, d2: number, l: number, magnitude: number, seed: number): Matrix {
+  const fn = "sparseCorruption";
+  checkInteger(fn, "d1", d1, 1);
+  checkInteger(fn, "d2", d2, 1);
+  checkInteger(fn, "l", l, 0, Math.min(d1, d2));
+  checkNumber(fn, "magnitude", magnitude, { min: 0, minExclusive: true });
+  checkInteger(fn, "seed", seed, 0, 2 ** 32 - 1);
+  checkMemory(fn, { d1, d2 }, "the d1×d2 corruption", 8 * d1 * d2);
   const n = Math.max(d1, d2), rng = createRng(seed);
   const a = permutation(rng, n).slice(0, d1), b = permutation(rng, n).slice(0, d2);
   const S = zeros(d1, d2);
@@ -163,6 +171,7 @@ export const robustPcaProblem: Problem<RobustPcaInstance, RobustPcaOptions> & {
     const { d1, d2, r, k, seed, lossScale } = checkCommon(fn, options);
     // More than min(d1, d2) corruptions per row/column would exceed the entries of a column or row.
     const l = checkInteger(fn, "l", options.l, 0, Math.min(d1, d2));
+    checkMemory(fn, { d1, d2 }, "the d1×d2 truth, corruption and observation", 24 * d1 * d2);
     const truth = lowRankTruth(fn, d1, d2, r, deriveSeed(seed, 0));
     let maxAbs = 0;
     for (const v of truth.data) maxAbs = Math.max(maxAbs, Math.abs(v));

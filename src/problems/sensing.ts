@@ -5,6 +5,7 @@
  * Ground truth: rank r, unit Frobenius norm, M = GHᵀ/‖GHᵀ‖_F (our choice [NF], see truth.ts).
  * Seeds: the truth from deriveSeed(seed, 0), the ensemble from deriveSeed(seed, 1).
  */
+import { checkMemory } from "../util/memory.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { deriveSeed } from "../random/rng.js";
 import { checkInteger } from "../util/validate.js";
@@ -30,6 +31,7 @@ export const sensingProblem = factorizedProblem<SensingInstance, SensingOptions>
     const fn = "sensingProblem.generate";
     const { d1, d2, r, k, seed, truthSeed, lossScale } = checkCommon(fn, options);
     const m = checkInteger(fn, "m", options.m, 1);
+    checkMemory(fn, { d1, d2, m }, "the d1×d2 truth and m Gaussian d1×d2 measurement matrices", 8 * d1 * d2 * (m + 1));
     const truth = lowRankTruth(fn, d1, d2, r, truthSeed);
     const A = sampleGaussianOperator({ d1, d2, m, seed: deriveSeed(seed, 1) });
     return { problem: "sensing", d1, d2, r, k, m, lossScale: lossScale ?? 1 / m, seed, truth, rows: A.rows, b: A.apply(truth) };

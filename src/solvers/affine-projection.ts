@@ -11,6 +11,7 @@
  * measurements than the dimension, or repeated measurements) falls back to an eigenvalue
  * pseudo-inverse; in every case b must lie in the range of A, which is checked once.
  */
+import { checkMemory } from "../util/memory.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { eigh } from "../linalg/eigh.js";
 import type { MeasurementOperator } from "../problems/operator.js";
@@ -63,6 +64,11 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
   const m = A.m;
   const n = A.d1 * A.d2;
   const dense = denseRows(A);
+  // A Gram matrix (of the smaller side) beside a copy of dense rows, unless it is known diagonal:
+  // refuse before forming them.
+  if (structuredGramDiagonal(A) === undefined) {
+    checkMemory(fn, { m, "d1·d2": n }, "the Gram matrix of A and a copy of its rows", 8 * (Math.min(m, n) ** 2 + (dense !== undefined ? m * n : 0)));
+  }
   if (m > n && structuredGramDiagonal(A) === undefined) return overdeterminedProjector(fn, A, b, dense);
   // A Gram matrix known to be diagonal (completion masks, the identity map) is never formed: for
   // d = 50 at p = 1 it would be 2500×2500 (50 MB) to read off its diagonal. Any other lives in a

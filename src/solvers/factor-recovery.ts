@@ -17,7 +17,7 @@ import { type Matrix, matmul, padColumns, identity } from "../linalg/matrix.js";
 import { svd } from "../linalg/svd.js";
 import { eigh } from "../linalg/eigh.js";
 import { checkInteger, checkMatrix, checkNumber } from "../util/validate.js";
-import { invertRescaling } from "./flat-relaxation.js";
+import { checkRescalingMatrix, invertRescaling } from "./flat-relaxation.js";
 
 export interface FactorRecoveryOptions {
   /** Singular values ≤ rankTol·σ_max count as zero (default 1e-9). */
@@ -115,7 +115,7 @@ function scaleColumns(u: Matrix, s: Float64Array, l: number): Matrix {
 
 function rescalingInverse(fn: string, name: string, D: Matrix | null, n: number, line: "row" | "column"): Matrix {
   if (D === null || D === undefined) return identity(n);
-  checkMatrix(fn, name, D, n, n);
+  checkRescalingMatrix(fn, name, D, n);
   const inv = invertRescaling(D, name, line, "", 1e-10);
   if (typeof inv === "string") throw new RangeError(`${fn}: ${inv}.`);
   return inv;

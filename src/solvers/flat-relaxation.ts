@@ -67,8 +67,8 @@ export function flatRelaxation(A: MeasurementOperator, b: ArrayLike<number>, opt
   const { d1, d2 } = A;
   let D1: Matrix, D2: Matrix;
   if (options.D1 !== undefined || options.D2 !== undefined) {
-    D1 = checkMatrix(fn, "options.D1", options.D1, d1, d1);
-    D2 = checkMatrix(fn, "options.D2", options.D2, d2, d2);
+    D1 = checkRescalingMatrix(fn, "options.D1", options.D1, d1);
+    D2 = checkRescalingMatrix(fn, "options.D2", options.D2, d2);
   } else {
     const lossScale = options.lossScale ?? (A.kind === "identity" ? 1 : 1 / A.m);
     ({ D1, D2 } = rescalingMatrices(A, { lossScale }));
@@ -107,6 +107,33 @@ export function plainRelaxation(A: MeasurementOperator, b: ArrayLike<number>, op
     iterations: solver.iterations, primalResidual: solver.primalResidual, dualResidual: solver.dualResidual,
     objective: solver.objective, timeMs: performance.now() - t0, converged: solver.converged, message: solver.message,
   });
+}
+
+/**
+ * A rescaling matrix given by the caller must be what Section 3 makes: symmetric positive
+ * semidefinite (D = (Σ A_i R R ᵀA_iᵀ)^{1/2}-like square roots). Checked here so that D = −I is not
+ * reported as "singular" and a non-symmetric D does not fail inside eigh without naming it.
+ */
+export function checkRescalingMatrix(fn: string, name: string, D: unknown, n: number): Matrix {
+  const M = checkMatrix(fn, name, D, n, n), a = M.data;
+  let top = 0;
+  for (const v of a) top = Math.max(top, Math.abs(v));
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (Math.abs(a[i * n + j] - a[j * n + i]) > 1e-8 * top) {
+        throw new RangeError(`${fn}: ${name} must be symmetric (a rescaling matrix of Section 3); received entry (${i}, ${j}) = ${a[i * n + j]} but (${j}, ${i}) = ${a[j * n + i]}.`);
+      }
+    }
+  }
+  const notPsd = (what: string) => new RangeError(`${fn}: ${name} must be positive semidefinite (a rescaling matrix of Section 3); received one with ${what}.`);
+  for (let i = 0; i < n; i++) if (a[i * (n + 1)] < -1e-10 * top) throw notPsd(`diagonal entry (${i}, ${i}) = ${a[i * (n + 1)]}`);
+  let diagonal = true;
+  for (let i = 0; i < n && diagonal; i++) for (let j = 0; j < n; j++) if (i !== j && a[i * n + j] !== 0) { diagonal = false; break; }
+  if (!diagonal) {
+    const smallest = eigh(M, { symmetryTol: 1e-8 }).values[0];
+    if (smallest < -1e-10 * top) throw notPsd(`smallest eigenvalue ${smallest.toExponential(3)}`);
+  }
+  return M;
 }
 
 /**

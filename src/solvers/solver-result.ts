@@ -11,6 +11,7 @@
  *                                               subgradient of ‖·‖_*, whose natural scale is 1,
  *                                               hence the floor; depth.ts uses ‖ρU‖_F alone).
  */
+import { checkInterrupted } from "../util/interrupt.js";
 import { checkInteger, checkNumber, fail } from "../util/validate.js";
 
 /** What onIteration receives after every iteration. */
@@ -114,6 +115,8 @@ function balanceFactor(primal: number, dual: number, rho: number, rho0: number):
 
 /** Residual balancing looks at most every this many iterations (lets the residuals react between changes). */
 const BALANCE_EVERY = 5;
+/** How often a solve asks whether its Jupyter cell was interrupted (src/util/interrupt.ts); our choice. */
+const INTERRUPT_EVERY = 16;
 
 /**
  * The bookkeeping every ADMM solver here does after an iteration: residual histories, the
@@ -130,6 +133,8 @@ export class IterationMonitor {
   /** Records an iteration; `rescale` is the factor to multiply ρ by and divide the scaled dual by (1: keep). */
   step(iteration: number, primal: number, dual: number, objective: number, rho: number): { converged: boolean; rescale: number } {
     const { opts } = this;
+    // An async loop of an interrupted cell goes on after tslab rejects the cell: stop its solves.
+    if (iteration % INTERRUPT_EVERY === 0) checkInterrupted(`the solve (iteration ${iteration})`);
     if (opts.recordHistory) {
       this.primalHistory.push(primal);
       this.dualHistory.push(dual);

@@ -54,7 +54,8 @@ export async function selectBackend(name?: string): Promise<BackendInfo & { read
   if (requested !== undefined) {
     const outcome = await tryBackend(requested as BackendName);
     if (outcome !== true) {
-      throw new Error(`selectBackend: the ${JSON.stringify(requested)} backend (from ${source}) could not start: ${outcome}${installHint(requested as BackendName)}`);
+      const why = outcome === NOT_INSTALLED ? "@tensorflow/tfjs-node (optional) is not installed" : outcome;
+      throw new Error(`selectBackend: the ${JSON.stringify(requested)} backend (from ${source}) could not start: ${why}${installHint(requested as BackendName)}`);
     }
     return remember(requested as BackendName, `requested by ${source}`);
   }
@@ -65,7 +66,8 @@ export async function selectBackend(name?: string): Promise<BackendInfo & { read
       const skipped = failures.length > 0 ? `; ${failures.join("; ")}` : "";
       return remember(candidate, `automatic choice (tensorflow, then wasm, then cpu)${skipped}`);
     }
-    failures.push(`${candidate} unavailable (${outcome})`);
+    // The native backend is an optional extra: its absence is a fact, not an error to print.
+    failures.push(outcome === NOT_INSTALLED ? `${candidate}: @tensorflow/tfjs-node (optional) is not installed` : `${candidate} unavailable (${outcome})`);
   }
   throw new Error(`selectBackend: no tfjs backend could start: ${failures.join("; ")}.`);
 }
@@ -83,8 +85,31 @@ function remember(backend: BackendName, reason: string): BackendInfo & { readonl
   return selected;
 }
 
-/** true when the backend started, else the reason it did not. */
+const NOT_INSTALLED = "not installed";
+
+/** Process events whose listeners decide whether a stray error ends the process. */
+const FATAL_EVENTS = ["uncaughtException", "unhandledRejection"] as const;
+
+/**
+ * true when the backend started, else the reason it did not (NOT_INSTALLED for a missing optional
+ * package). Listeners a backend adds for uncaughtException or unhandledRejection are removed: the
+ * Emscripten glue of tfjs-backend-wasm 4.22 installs two that rethrow, which turns any stray
+ * rejection into the death of a process that handles them itself (a Jupyter kernel, a test
+ * runner; issue 13 item 1). Its own clean-up of them on dispose is broken
+ * (`!list.indexOf(l) > -1` is always true), so it is not relied on.
+ */
 async function tryBackend(name: BackendName): Promise<true | string> {
+  const before = FATAL_EVENTS.map((event) => process.rawListeners(event));
+  try {
+    return await startBackend(name);
+  } finally {
+    FATAL_EVENTS.forEach((event, i) => {
+      for (const l of process.rawListeners(event)) if (!before[i].includes(l)) process.removeListener(event, l as (...args: unknown[]) => void);
+    });
+  }
+}
+
+async function startBackend(name: BackendName): Promise<true | string> {
   try {
     if (name === "tensorflow") {
       // Loading the package registers the "tensorflow" backend on the shared tfjs-core engine.
@@ -98,6 +123,7 @@ async function tryBackend(name: BackendName): Promise<true | string> {
     await tf.ready();
     return true;
   } catch (e) {
+    if ((e as { code?: string }).code === "MODULE_NOT_FOUND" && name === "tensorflow" && /@tensorflow\/tfjs-node/.test(String((e as Error).message))) return NOT_INSTALLED;
     return firstLine(e);
   }
 }

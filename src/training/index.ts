@@ -9,4 +9,8 @@ export {
   type TrainingMethod, type TrainingState, type StepResult, type Optimizer,
   type GradientDescentOptions, type SamOptions, type LabelNoiseSgdOptions,
 } from "./optimizers.js";
-export { train, type TrainOptions, type RecordOptions, type TrainingRow, type TrainingResult } from "./train.js";
+import { interruptible } from "../util/interrupt.js";
+import { train as trainRun } from "./train.js";
+export type { TrainOptions, RecordOptions, TrainingRow, TrainingResult } from "./train.js";
+/** A training run; stops on a Jupyter interrupt wherever it stands (src/util/interrupt.ts). */
+export const train = interruptible("train", trainRun);

@@ -10,6 +10,7 @@
  * step and the step size. f(0) = κ‖b‖² is the loss of the zero factors: it keeps the threshold
  * meaningful when the run starts at (or near) a minimizer, where f(W₀) ≈ 0.
  */
+import { checkInterrupted } from "../util/interrupt.js";
 import { type Matrix, norm2 } from "../linalg/matrix.js";
 import { deriveSeed } from "../random/rng.js";
 import type { FactorizedInstance } from "../problems/factorized.js";
@@ -116,6 +117,7 @@ export function train<I extends FactorizedInstance>(problem: FactorizedTrainable
     if (loss > limit) diverged(step, `loss ${loss.toExponential(2)} > ${factor.toExponential(0)} × max(f(W₀), f(0)) = ${limit.toExponential(2)}`);
   };
   for (let t = 0; t < steps; t++) {
+    if (t % 16 === 0) checkInterrupted(`train (step ${t})`);
     const out = optimizer.step(model, state);
     check(state.step, out.loss);
     state = out.state;

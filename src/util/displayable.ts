@@ -6,6 +6,11 @@
  */
 
 export const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
+/**
+ * Output metadata to send with the bundle (for example the 1× size of a 2× PNG). Deno's
+ * convention has no place for it, so a value that wants some offers it under this symbol.
+ */
+export const DISPLAY_METADATA = Symbol.for("flatlab.display.metadata");
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 export type MimeBundle = Record<string, unknown>;
@@ -16,6 +21,13 @@ export interface Displayable {
 
 export function isDisplayable(x: unknown): x is Displayable {
   return typeof x === "object" && x !== null && typeof (x as Record<symbol, unknown>)[JUPYTER_DISPLAY] === "function";
+}
+
+/** The output metadata x offers for its last displayed bundle, or {} (read after the bundle is made). */
+export function displayMetadata(x: unknown): Record<string, unknown> {
+  const f = typeof x === "object" && x !== null ? (x as Record<symbol, unknown>)[DISPLAY_METADATA] : undefined;
+  const m: unknown = typeof f === "function" ? f.call(x) : undefined;
+  return typeof m === "object" && m !== null && !Array.isArray(m) ? (m as Record<string, unknown>) : {};
 }
 
 export type Cell = string | number | boolean | null | undefined;
@@ -56,6 +68,11 @@ export function withTable<T extends object>(result: T, title: string, rows: (r: 
   return attachDisplay(result, () => tableBundle(title, ["quantity", "value"], rows(result)));
 }
 
+/** Like withTable with any header; `rows` is computed from the object each time it is shown. */
+export function withWideTable<T extends object>(result: T, title: string, header: readonly string[], rows: (r: T) => readonly (readonly Cell[])[]): T {
+  return attachDisplay(result, () => tableBundle(title, header, rows(result)));
+}
+
 /** Non-enumerable display and inspect methods from one bundle function (the object stays JSON-ready). */
 function attachDisplay<T extends object>(obj: T, bundle: () => MimeBundle): T & Displayable {
   Object.defineProperty(obj, JUPYTER_DISPLAY, { value: bundle, enumerable: false });
@@ -68,9 +85,33 @@ export function table(title: string, header: readonly string[], rows: readonly (
   return attachDisplay({ title, header, rows }, () => tableBundle(title, header, rows));
 }
 
-/** Markdown text that displays itself (a notebook's closing statements, with computed numbers). */
+/**
+ * Markdown text that displays itself (a notebook's closing statements, with computed numbers).
+ * The bundle carries the HTML too: the classic Notebook drops text/markdown from untrusted
+ * notebooks (every fresh clone) but shows sanitized text/html; text/plain drops the markup.
+ */
 export function markdown(text: string): Displayable & { readonly text: string } {
-  return attachDisplay({ text }, () => ({ "text/markdown": text, "text/plain": text }));
+  if (typeof text !== "string") throw new TypeError(`markdown: text must be a string; received ${typeof text}.`);
+  return attachDisplay({ text }, () => ({ "text/markdown": text, "text/html": markdownToHtml(text), "text/plain": markdownToText(text) }));
+}
+
+let renderer: { render(src: string): string } | undefined;
+
+/** CommonMark to HTML (markdown-it, raw HTML off). */
+export function markdownToHtml(text: string): string {
+  if (renderer === undefined) {
+    const MarkdownIt = require("markdown-it") as typeof import("markdown-it");
+    renderer = new MarkdownIt({ html: false, linkify: false, typographer: false });
+  }
+  return renderer.render(text);
+}
+
+/** The text a plain-text reader should see: emphasis and code markers removed, lists kept. */
+export function markdownToText(text: string): string {
+  return text
+    .replace(/\*\*([^*\n]+)\*\*/g, "$1")
+    .replace(/(^|[^\w*])\*([^*\s][^*\n]*?)\*(?![\w*])/g, "$1$2")
+    .replace(/`([^`\n]+)`/g, "$1");
 }
 
 /**

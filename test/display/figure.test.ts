@@ -3,21 +3,27 @@ import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { Figure, VEGALITE_MIME, figure } from "../../src/display/index.js";
 import { recoveryMap, scatterPlot } from "../../src/figures/index.js";
-import { JUPYTER_DISPLAY } from "../../src/util/displayable.js";
+import { DISPLAY_METADATA, JUPYTER_DISPLAY, displayMetadata } from "../../src/util/displayable.js";
 import { assertWellFormedSVG, pngSize, svgSize } from "./helpers.js";
 
 const rows = Array.from({ length: 21 }, (_, i) => ({ t: i, imbalance: Math.abs(i - 10), trace: 4 + Math.abs(i - 10) / 3, balanced: i === 10 }));
 const spec = scatterPlot(rows, { x: "imbalance", y: "trace", title: "Trace against imbalance", highlight: { where: "balanced", label: "balanced" } });
 const grid = ["flat", "plain nuclear norm"].flatMap((method) => [10, 20].flatMap((d) => [40, 80].map((m) => ({ method, d, m, rate: m > 4 * d ? 1 : 0 }))));
 
-test("figure(spec)[Jupyter.display]() gives vegalite (an object with the v5 $schema), svg and text/plain", async () => {
-  const bundle = await figure(spec)[JUPYTER_DISPLAY]();
-  assert.deepEqual(Object.keys(bundle).sort(), [VEGALITE_MIME, "image/svg+xml", "text/plain"].sort());
+test("figure(spec)[Jupyter.display]() gives vegalite (an object with the v5 $schema), a 2× PNG with its 1× size as metadata, and text/plain", async () => {
+  const f = figure(spec);
+  assert.deepEqual(displayMetadata(f), {}, "no metadata before a bundle is made");
+  const bundle = await f[JUPYTER_DISPLAY]();
+  // No SVG: nbconvert 6.5 would prefer it to the PNG and strip it (issue 14).
+  assert.deepEqual(Object.keys(bundle).sort(), [VEGALITE_MIME, "image/png", "text/plain"].sort());
   const vl = bundle[VEGALITE_MIME] as Record<string, unknown>;
   assert.equal(typeof vl, "object");
   assert.equal(vl.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
   assert.deepEqual(vl, spec);
-  assert.equal(typeof bundle["image/svg+xml"], "string");
+  const png = bundle["image/png"] as Uint8Array;
+  const size = svgSize(await f.toSVG());
+  assert.deepEqual(pngSize(png), { width: Math.round(size.width * 2), height: Math.round(size.height * 2) });
+  assert.deepEqual(f[DISPLAY_METADATA](), { "image/png": { width: Math.round(size.width), height: Math.round(size.height) } });
   assert.equal(bundle["text/plain"], 'Figure "Trace against imbalance" (Vega-Lite v5: point + text, 21 data rows)');
 });
 

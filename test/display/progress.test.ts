@@ -1,6 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatDuration, progress } from "../../src/display/index.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { capture, fakeSink, withSink } from "./helpers.js";
 
 function fakeClock(start = 1000) {
@@ -121,4 +124,25 @@ test("formatDuration writes seconds, minutes and hours compactly", () => {
   assert.equal(formatDuration(185), "3 min 05 s");
   assert.equal(formatDuration(3720), "1 h 02 min");
   assert.equal(formatDuration(Infinity), "unknown");
+});
+
+test("runExperiment's closing line says what the grid did (trials, solver time), not cache statistics", async () => {
+  const { runExperiment } = await import("../../src/display/experiment.js");
+  const { registerTask } = await import("../../src/experiments/tasks.js");
+  const dir = mkdtempSync(join(tmpdir(), "flatlab-progress-"));
+  try {
+    const module = join(dir, "timed-task.js");
+    writeFileSync(module, "exports.timed = (cell) => [{ a: cell.a, timeMs: 250 }];\n");
+    registerTask("progress-test-task", module, "timed");
+    const sink = fakeSink();
+    const spec = { task: "progress-test-task", axes: { a: [1, 2, 3] }, trials: 2, seed: 1 };
+    const cacheDir = join(dir, "cache");
+    for (let run = 0; run < 2; run++) {
+      // The second run reads every trial back from the cache and says the same.
+      await withSink(sink, () => runExperiment(spec, { workers: 1, label: "demo grid", cacheDir }));
+      assert.equal(sink.sent[sink.sent.length - 1].bundle["text/plain"], "demo grid: 6 trials done (6 rows), 1.5 s of solver time");
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

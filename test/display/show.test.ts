@@ -14,8 +14,11 @@ test("show(figure) sends the whole bundle in one message through the sink", asyn
   await withSink(sink, () => show(fig));
   assert.equal(sink.sent.length, 1);
   const { bundle } = sink.sent[0];
-  assert.deepEqual(Object.keys(bundle).sort(), [VEGALITE_MIME, "image/svg+xml", "text/plain"].sort());
+  assert.deepEqual(Object.keys(bundle).sort(), [VEGALITE_MIME, "image/png", "text/plain"].sort());
   assert.equal((bundle[VEGALITE_MIME] as { $schema: string }).$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+  assert.match(bundle["image/png"] as string, /^iVBORw0KGgo/, "PNG bytes as base64");
+  const size = (sink.sent[0].options?.metadata as Record<string, { width: number; height: number }>)["image/png"];
+  assert.ok(size.width > 50 && size.height > 50, "the PNG's 1× size goes as output metadata");
 });
 
 test("show(x, {displayId, update}) passes the display options to the sink", async () => {
@@ -92,15 +95,15 @@ function fakeTslab() {
   return { calls, module: { display: make(), newDisplay: () => make(`d${next++}`) } };
 }
 
-test("useTslab(tslab) sends one MIME per message: svg by default, the spec object with prefer vegalite", async () => {
+test("useTslab(tslab) sends one MIME per message: png by default, the spec object with prefer vegalite", async () => {
   const previous = currentSink();
   try {
     const t = fakeTslab();
     useTslab(t.module);
     await show(fig);
     assert.equal(t.calls.length, 1);
-    assert.equal(t.calls[0].mime, "image/svg+xml");
-    assert.match(t.calls[0].data as string, /^<svg/);
+    assert.equal(t.calls[0].mime, "image/png");
+    assert.match(t.calls[0].data as string, /^iVBORw0KGgo/);
     const v = fakeTslab();
     useTslab(v.module, { prefer: "vegalite" });
     await show(fig);
@@ -128,5 +131,5 @@ test("useTslab routes updates with one displayId to one tslab display", async ()
 
 test("useTslab names a wrong argument", () => {
   assert.throws(() => useTslab({} as never), /useTslab: tslab must be the tslab module/);
-  assert.throws(() => useTslab(fakeTslab().module, { prefer: "png" as never }), /useTslab: options\.prefer must be one of "svg", "vegalite"; received "png"\./);
+  assert.throws(() => useTslab(fakeTslab().module, { prefer: "svg" as never }), /useTslab: options\.prefer must be one of "png", "vegalite"; received "svg"\./);
 });

@@ -108,3 +108,76 @@ test("Ctrl-C (SIGINT) stops flatlab grid with exit code 130; the finished trials
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("flatlab grid without --out writes its rows to stdout; a --shard run points at its cache instead", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "flatlab-cli-"));
+  try {
+    const spec: GridSpec = { task: "demo", axes: { x: [1, 2] }, trials: 2, seed: 9 };
+    const specPath = join(dir, "spec.json");
+    writeFileSync(specPath, JSON.stringify(spec));
+    const r = run(["grid", specPath, "--workers", "1"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), (await runGrid(spec, { workers: 1 })).rows);
+    const shard = run(["grid", specPath, "--shard", "1/2", "--cache", join(dir, "c"), "--workers", "1"]);
+    assert.equal(shard.status, 0, shard.stderr);
+    assert.equal(shard.stdout, "");
+    assert.match(shard.stderr, /the shard's rows are in .*c; assemble the shards with flatlab merge/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--out into a missing folder is refused before any trial runs, naming the path given", () => {
+  const dir = mkdtempSync(join(tmpdir(), "flatlab-cli-"));
+  try {
+    const specPath = join(dir, "spec.json");
+    writeFileSync(specPath, JSON.stringify({ task: "demo", axes: { x: [1, 2] }, trials: 2, seed: 9 }));
+    const out = join(dir, "no-such-folder", "rows.json");
+    const r = run(["grid", specPath, "--cache", join(dir, "cache"), "--out", out]);
+    assert.equal(r.status, 2);
+    assert.ok(r.stderr.includes(`--out must be a file in an existing folder; received ${JSON.stringify(out)}`), r.stderr);
+    assert.doesNotMatch(r.stderr, /\.tmp/);
+    assert.throws(() => readdirSync(join(dir, "cache")), /ENOENT/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("flatlab grid says how many damaged cache entries (checksum removed) it recomputed", () => {
+  const dir = mkdtempSync(join(tmpdir(), "flatlab-cli-"));
+  try {
+    const specPath = join(dir, "spec.json"), cache = join(dir, "cache");
+    writeFileSync(specPath, JSON.stringify({ task: "demo", axes: { x: [1, 2] }, trials: 2, seed: 9 }));
+    assert.equal(run(["grid", specPath, "--cache", cache, "--out", join(dir, "a.json")]).status, 0);
+    for (const name of readdirSync(cache).slice(0, 2)) {
+      const entry = JSON.parse(readFileSync(join(cache, name), "utf8"));
+      delete entry.sum;
+      entry.rows[0].value = 0;
+      writeFileSync(join(cache, name), JSON.stringify(entry));
+    }
+    const merge = run(["merge", specPath, "--cache", cache]);
+    assert.equal(merge.status, 1);
+    assert.match(merge.stderr, /2 of 4 missing \(2 of them corrupt\)/);
+    const r = run(["grid", specPath, "--cache", cache, "--out", join(dir, "b.json")]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /2 computed, 2 cached, 0 failed, 2 damaged cache entries recomputed, 4 rows/);
+    assert.equal(readFileSync(join(dir, "a.json"), "utf8"), readFileSync(join(dir, "b.json"), "utf8"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--max-jobs raises the grid size limit; a grid over it is refused naming its size", () => {
+  assert.equal(parseArgs(["grid", "s.json", "--max-jobs", "500000"]).maxJobs, 500000);
+  assert.throws(() => parseArgs(["grid", "s.json", "--max-jobs", "0"]), /--max-jobs must be a positive integer; received "0"/);
+  const dir = mkdtempSync(join(tmpdir(), "flatlab-cli-"));
+  try {
+    const specPath = join(dir, "spec.json");
+    writeFileSync(specPath, JSON.stringify({ task: "demo", axes: { x: [1, 2] }, trials: 3, seed: 9 }));
+    const r = run(["grid", specPath, "--max-jobs", "5"]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /spec must have at most 5 jobs .*received \(2 x\) × 3 trials = 6 jobs/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

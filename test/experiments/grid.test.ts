@@ -1,5 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runGrid } from "../../src/experiments/run.js";
 import { checkGridSpec, gridCells, gridJobs, gridSize, shardJobs, type GridSpec } from "../../src/experiments/grid.js";
 
 const spec: GridSpec = { task: "demo", axes: { x: [0, 1, 2], y: ["a", "b"] }, trials: 3, seed: 11 };
@@ -53,5 +57,42 @@ test("checkGridSpec names the field at fault", () => {
     [{ task: "demo", axes: {}, trials: 1, seed: 1 }, /spec must be a grid with at least one cell/],
   ];
   for (const [s, message] of bad) assert.throws(() => checkGridSpec("f", s), message);
-  assert.doesNotThrow(() => checkGridSpec("f", { ...spec, settings: { tol: 1e-9, maxIter: undefined, depths: [2, 3] }, version: "v2", description: "ok" }));
+  assert.doesNotThrow(() => checkGridSpec("f", { ...spec, settings: { work: 10, maxIter: undefined }, version: "v2", description: "ok" }));
+});
+
+test("checkGridSpec: one validation path for the task's settings and cells, every mistake named before any solve", async () => {
+  const base = { task: "recovery", axes: { d: [4], m: [12] }, fixed: { ensemble: "gaussian", r: 1 }, trials: 2, seed: 1, settings: { truthSeed: 1 } };
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ ...base, settings: { truthSeed: 1, programs: ["bogus"] } }, /f: spec\.settings\.programs\[0\] must be one of "flat", "plain"; received "bogus"/],
+    [{ ...base, settings: { truthSeed: 1, programs: "flat" } }, /f: spec\.settings\.programs must be a non-empty array of "flat", "plain"; received "flat"/],
+    [{ ...base, settings: { truthSeed: 1, programs: ["flat", "flat"] } }, /f: spec\.settings\.programs must be distinct programs/],
+    [{ ...base, settings: { truthSeed: 1, tolerance: 1e-6 } }, /f: spec\.settings\.tolerance must be absent: the keys here are truthSeed, tol, maxIter, programs, regularity; received 0\.000001/],
+    [{ ...base, settings: { truthSeed: 1, tol: -1 } }, /f: spec\.settings\.tol must be a finite number > 0; received -1/],
+    [{ ...base, settings: {} }, /f: spec\.settings\.truthSeed must be an integer/],
+    [{ ...base, axes: { d: [4], m: [12], p: [0.5] } }, /f: cell\.p must be absent: the keys here are ensemble, d, r, m for the "gaussian" ensemble/],
+    [{ ...base, axes: { d: [4], p: [0.5] }, fixed: { ensemble: "completion", r: 1, m: 3 } }, /f: cell\.m must be absent: the keys here are ensemble, d, r, p for the "completion" ensemble/],
+    [{ ...base, task: "no-such-task" }, /f: spec\.task must be one of "recovery", "robust-pca", "depth", "demo"/],
+    [{ task: "robust-pca", axes: { r: [1], l: [1] }, fixed: { d: 4, m: 3 }, trials: 1, seed: 1 }, /f: cell\.m must be absent: the keys here are d, r, l/],
+    [{ task: "depth", axes: { m: [3] }, fixed: { d: 4, r: 1 }, trials: 1, seed: 1, settings: { depths: [1] } }, /f: spec\.settings\.depths\[0\] must be an integer ≥ 2; received 1/],
+  ];
+  for (const [spec, message] of bad) assert.throws(() => checkGridSpec("f", spec), message, JSON.stringify(spec));
+  assert.doesNotThrow(() => checkGridSpec("f", base));
+  // runGrid refuses before any job: nothing reaches the cache.
+  const dir = mkdtempSync(join(tmpdir(), "flatlab-grid-"));
+  try {
+    await assert.rejects(runGrid({ ...base, settings: { truthSeed: 1, programs: ["bogus"] } }, { workers: 1, cacheDir: dir }), /runGrid: spec\.settings\.programs\[0\]/);
+    assert.equal(readdirSync(dir).length, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a grid states its size and refuses absurd ones before building any cell (trials 1e9; two 3000-value axes)", () => {
+  const t0 = performance.now();
+  assert.throws(() => checkGridSpec("f", { task: "demo", axes: { x: [1, 2] }, trials: 1e9, seed: 1 }), /f: spec must have at most 100000 jobs \(cells × trials; options\.maxJobs raises the limit\); received \(2 x\) × 1000000000 trials = 2000000000 jobs\./);
+  const values = Array.from({ length: 3000 }, (_, i) => i);
+  assert.throws(() => checkGridSpec("f", { task: "demo", axes: { x: values, y: values }, trials: 10, seed: 1 }), /received \(3000 x × 3000 y\) × 10 trials = 90000000 jobs/);
+  assert.ok(performance.now() - t0 < 2000);
+  assert.equal(gridSize({ task: "demo", axes: { x: values, y: values }, cells: [{ x: -1 }], trials: 10, seed: 1 }), 90000010);
+  assert.doesNotThrow(() => checkGridSpec("f", { task: "demo", axes: { x: [1, 2] }, trials: 60000, seed: 1 }, { maxJobs: 200000 }));
 });

@@ -101,6 +101,19 @@ test("a truncated, foreign or edited cache entry is detected and recomputed", ()
     assert.deepEqual([fixed.computed, fixed.corrupt], [0, 0]);
   }));
 
+test("an entry whose checksum field was removed is damaged, not trusted: recomputed and counted", () =>
+  withDir(async (dir) => {
+    const first = await runGrid(spec, { workers: 1, cacheDir: dir });
+    const file = join(dir, entries(dir)[0]);
+    const entry = JSON.parse(readFileSync(file, "utf8"));
+    delete entry.sum;
+    entry.rows[0].value += 1;
+    writeFileSync(file, JSON.stringify(entry));
+    const again = await runGrid(spec, { workers: 1, cacheDir: dir });
+    assert.deepEqual([again.computed, again.corrupt, again.cached], [1, 1, 17]);
+    assert.deepEqual(again.rows, first.rows);
+  }));
+
 test("the cache key includes the settings and the spec's version tag", () =>
   withDir(async (dir) => {
     await runGrid(spec, { workers: 1, cacheDir: dir });

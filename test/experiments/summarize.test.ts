@@ -54,6 +54,9 @@ test("successRates gives Figure 3 rows per cell and program, and compareSuccess 
   ]);
   assert.deepEqual(compareSuccess(rates, "d", "m"), { flat: 0.5, plain: 0.25, maxDifference: 0.5, cells: 2 });
   assert.throws(() => compareSuccess(rates.slice(0, 1), "d", "m"), /compareSuccess: rates must be successRates rows with both programs/);
+  assert.equal(rates[0].errors, undefined, "no errors field when the rows have no error");
+  const withErrors = successRates(rows.map((r, i) => ({ ...r, error: i === 1 ? null : i * 1e-7 })), "d", "m");
+  assert.deepEqual(withErrors.map((r) => r.errors), [[0, 2e-7], [null, 3e-7], [4e-7], [5e-7]], "each trial's error per cell, in order (null kept)");
 });
 
 test("successRates counts the solves stopped by the iteration cap per cell (skipped programs are not counted)", async () => {

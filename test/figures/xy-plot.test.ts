@@ -47,16 +47,24 @@ test("scatterPlot rejects a highlight that selects no row", () => {
   assert.throws(() => scatterPlot(rows, { x: "imbalance", y: "scaled trace", highlight: { where: () => false } }), /highlight\.where must select at least one row; it selected none of 21/);
 });
 
-test("linePlot(rows, {color}) draws one line with points per series", () => {
+test("linePlot(rows, {color}) draws one line with points per series, each series a layer in legend order, earlier ones wider", () => {
   const series = [1, 2, 3].flatMap((k) => rows.map((r) => ({ ...r, k })));
   const spec = linePlot(series, { x: "t", y: "scaled trace", color: "k", colorTitle: "rank k", logY: true });
   assertWellFormed(spec);
-  const [line] = units(spec);
+  const lines = units(spec);
+  assert.equal(lines.length, 3);
+  const widths = lines.map((l) => l.markDef.strokeWidth as number);
+  assert.ok(widths[0] > widths[1] && widths[1] > widths[2], `widths ${widths}`);
+  const [line] = lines;
   assert.equal(line.mark, "line");
   assert.ok(line.markDef.point, "line has points");
   assert.equal(line.encoding.color.field, "k");
   assert.equal(line.encoding.color.title, "rank k");
-  assert.equal(line.encoding.color.type, "ordinal");
+  assert.equal(line.encoding.color.type, "nominal");
+  // Told apart by colour, dash and shape, in the order the series appear (issue 14).
+  for (const ch of ["color", "strokeDash"] as const) assert.deepEqual((line.encoding[ch] as { scale: { domain: unknown[] } }).scale.domain, [1, 2, 3]);
+  const dashes = (line.encoding.strokeDash as { scale: { range: number[][] } }).scale.range;
+  assert.equal(new Set(dashes.map((d) => d.join())).size, 3, "three distinct dash patterns");
   assert.deepEqual((line.encoding.y.scale as { type: string }).type, "log");
 });
 
@@ -98,4 +106,41 @@ test("scatterPlot refuses more than maxRows rows and says how to downsample", ()
     return true;
   });
   assert.equal((scatterPlot(many, { x: "a", y: "b", maxRows: 6000 }).data as { values: unknown[] }).values.length, 5001);
+});
+
+test("scatterPlot draws the first series filled and the others hollow on top, smaller over larger, in legend order, with reference series as dashed lines", () => {
+  const many = Array.from({ length: 30 }, (_, i) => ({ kind: "random", x: i + 1, y: i + 2 }));
+  const few = [{ kind: "flat", x: 3, y: 4 }];
+  const bound = [1, 10, 30].map((x) => ({ kind: "bound", x, y: 2 * x }));
+  const spec = scatterPlot([...few, ...many, ...bound], { x: "x", y: "y", color: "kind", references: ["bound"], seriesOrder: ["flat", "random", "bound"] });
+  assertWellFormed(spec);
+  const values = (spec.data as { values: { kind: string }[] }).values;
+  assert.equal(values[values.length - 1].kind, "flat", "the one-point series is drawn last, on top");
+  const [points, hollow, reference] = units(spec);
+  assert.equal(points.mark, "point");
+  assert.deepEqual([points.markDef.filled, hollow.markDef.filled], [true, false]);
+  assert.deepEqual((points.encoding.color as { scale: { domain: string[] } }).scale.domain, ["flat", "random"]);
+  assert.equal(reference.mark, "line");
+  assert.deepEqual((reference.encoding.strokeDash as { scale: unknown }).scale, { domain: ["bound"], range: [[6, 4]] });
+  assert.deepEqual((points.encoding.shape as { scale: { domain: string[] } }).scale.domain, ["flat", "random"], "reference series have no point symbol");
+  assert.throws(() => scatterPlot(many, { x: "x", y: "y", color: "kind", references: ["nope"] }), /scatterPlot: references must name series of the color field \("random"\); received "nope"\./);
+  assert.throws(() => scatterPlot([...few, ...many], { x: "x", y: "y", color: "kind", seriesOrder: ["flat"] }), /scatterPlot: seriesOrder must list every value of "kind"; missing "random"\./);
+});
+
+test("long series names put the legend under the plot with labels never cut", () => {
+  const spec = linePlot([{ s: "a rather long series name that would be cut", x: 1, y: 1 }, { s: "short", x: 2, y: 2 }], { x: "x", y: "y", color: "s" });
+  const [line] = units(spec);
+  const legend = (line.encoding.color as { legend: Record<string, unknown> }).legend;
+  assert.deepEqual([legend.orient, legend.labelLimit], ["bottom", 0]);
+});
+
+test("linePlot draws reference series as dashed lines on a dash scale of their own", () => {
+  const series = ["a", "b"].flatMap((s, i) => [1, 2, 3].map((x) => ({ s, x, y: x + i })));
+  const bound = [1, 3].map((x) => ({ s: "bound", x, y: 5 }));
+  const spec = linePlot([...series, ...bound], { x: "x", y: "y", color: "s", references: ["bound"], seriesOrder: ["a", "b", "bound"] });
+  assertWellFormed(spec);
+  const all = units(spec);
+  assert.deepEqual(all.map((u) => u.mark), ["line", "line", "line"]);
+  assert.deepEqual((all[0].encoding.strokeDash as { scale: { domain: string[] } }).scale.domain, ["a", "b"]);
+  assert.deepEqual((all[2].encoding.strokeDash as { scale: unknown }).scale, { domain: ["bound"], range: [[6, 4]] });
 });

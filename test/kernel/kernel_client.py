@@ -2,7 +2,8 @@
 
 Reads a JSON plan on stdin and writes a JSON transcript to the file named by its argument:
   plan = {"kernel_name": "flatlab", "batches": [[{"code": "...", "stop_on_error": true}, ...], ...],
-          "interrupt_after": {"<batch index>": seconds}, "cwd": "<kernel working folder>"}
+          "interrupt_after": {"<batch index>": seconds}, "pause_before": {"<batch index>": seconds},
+          "cwd": "<kernel working folder>"}
 Cells of one batch are sent at once, without waiting for replies (as "Run All" does); batches run
 one after another. For each cell the transcript holds the execute_reply content and the iopub
 messages (msg_type and content) whose parent is that request, up to its idle status.
@@ -30,7 +31,9 @@ def run(plan):
             except Exception:
                 break
         interrupts = plan.get("interrupt_after", {})
+        pauses = plan.get("pause_before", {})
         for b, batch in enumerate(plan["batches"]):
+            time.sleep(pauses.get(str(b), 0))
             ids = [kc.execute(c["code"], stop_on_error=c.get("stop_on_error", True)) for c in batch]
             if str(b) in interrupts:
                 time.sleep(interrupts[str(b)])

@@ -5,6 +5,7 @@ import {
   sampleGaussianOperator, sampleQuadraticOperator, sampleBilinearOperator, identityOperator, completionOperator, rescalingMatrices,
 } from "../../src/problems/index.js";
 import { flatRelaxation, plainRelaxation } from "../../src/solvers/flat-relaxation.js";
+import { recoverFactors } from "../../src/solvers/factor-recovery.js";
 import { lowRankTruth, symmetricTruth } from "./dense-operator.js";
 
 const err = (a: Matrix, b: Matrix) => frobeniusNorm(sub(a, b));
@@ -75,4 +76,18 @@ test("flatRelaxation rejects a singular user-supplied D, bad onSingular, and mis
   assert.throws(() => flatRelaxation(A, b, { onSingular: "ignore" as "skip" }), /options\.onSingular must be one of "throw", "skip"; received "ignore"\./);
   assert.throws(() => flatRelaxation(A, b, { D1: identity(2), D2: D.D2 }), /options\.D1 must have shape \[3, 3\]; received \[2, 2\]/);
   assert.throws(() => plainRelaxation(A, b, { tol: -1 }), /plainRelaxation: options\.tol must be a finite number > 0; received -1\./);
+});
+
+test("a user-supplied D that is not a rescaling matrix is named: D1 = −I is not PSD (not 'a zero diagonal entry'), a non-symmetric D1 is not symmetric", () => {
+  const A = sampleGaussianOperator({ d1: 3, d2: 3, m: 5, seed: 1 });
+  const b = new Float64Array(5).fill(1);
+  const D = rescalingMatrices(A);
+  const minusI: Matrix = { rows: 3, cols: 3, data: Float64Array.from([-1, 0, 0, 0, -1, 0, 0, 0, -1]) };
+  assert.throws(() => flatRelaxation(A, b, { D1: minusI, D2: D.D2 }), /^RangeError: flatRelaxation: options\.D1 must be positive semidefinite \(a rescaling matrix of Section 3\); received one with diagonal entry \(0, 0\) = -1\.$/);
+  assert.throws(() => flatRelaxation(A, b, { D1: minusI, D2: D.D2, onSingular: "skip" }), /options\.D1 must be positive semidefinite/);
+  const indefinite: Matrix = { rows: 3, cols: 3, data: Float64Array.from([1, 2, 0, 2, 1, 0, 0, 0, 1]) };
+  assert.throws(() => flatRelaxation(A, b, { D1: D.D1, D2: indefinite }), /options\.D2 must be positive semidefinite .* smallest eigenvalue -1\.000e\+0/);
+  const skew: Matrix = { rows: 3, cols: 3, data: Float64Array.from([2, 0.5, 0, 0, 2, 0, 0, 0, 2]) };
+  assert.throws(() => flatRelaxation(A, b, { D1: skew, D2: D.D2 }), /^RangeError: flatRelaxation: options\.D1 must be symmetric \(a rescaling matrix of Section 3\); received entry \(0, 1\) = 0\.5 but \(1, 0\) = 0\.$/);
+  assert.throws(() => recoverFactors(identity(3), skew, null, 1), /recoverFactors: D1 must be symmetric/);
 });

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as tfDirect from "@tensorflow/tfjs";
 import { assertClose } from "../helpers.js";
 import { BACKEND_NAMES, backendInfo, selectBackend, tf } from "../../src/tf/index.js";
@@ -41,7 +42,9 @@ test("selectBackend() picks tensorflow, else wasm, else cpu, and reports why", a
   } else {
     assert.equal(info.backend, "wasm");
     assert.match(info.reason, /automatic choice/);
-    assert.match(info.reason, /tensorflow unavailable \(Cannot find module '@tensorflow\/tfjs-node'/);
+    // No error text for a missing optional extra (issue 14: committed run settings showed one).
+    assert.match(info.reason, /tensorflow: @tensorflow\/tfjs-node \(optional\) is not installed/);
+    assert.doesNotMatch(info.reason, /Cannot find module/);
   }
   assert.equal(tf.getBackend(), info.backend);
   assert.deepEqual(backendInfo(), info);
@@ -70,7 +73,18 @@ test("selectBackend rejects an unknown name, listing the valid ones and naming w
 });
 
 test("selectBackend('tensorflow') without @tensorflow/tfjs-node fails with the install command", { skip: nativeInstalled() }, async () => {
-  await assert.rejects(() => selectBackend("tensorflow"), /could not start: Cannot find module '@tensorflow\/tfjs-node'.*npm install @tensorflow\/tfjs-node/s);
+  await assert.rejects(() => selectBackend("tensorflow"), /could not start: @tensorflow\/tfjs-node \(optional\) is not installed.*npm install @tensorflow\/tfjs-node/s);
+});
+
+test("selectBackend('wasm') leaves the process's uncaughtException and unhandledRejection listeners as they were", () => {
+  // A fresh process: the wasm module is instantiated (and its glue adds listeners) once per process.
+  const script = `const { selectBackend } = require(${JSON.stringify(require.resolve("../../src/tf/backend.ts"))});
+const count = () => [process.listenerCount("uncaughtException"), process.listenerCount("unhandledRejection")].join(" ");
+const before = count();
+selectBackend("wasm").then(() => console.log(before + " -> " + count()));`;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), "0 0 -> 0 0");
 });
 
 test("the tf re-export is the very tfjs instance the library uses", () => {

@@ -48,7 +48,15 @@ test("table, markdown and assertClaim", async () => {
   assert.deepEqual(JSON.parse(JSON.stringify(t)), { title: "T", header: ["a", "b"], rows: [[1, "x"]] });
   assert.match(inspect(t), /T\na\s+b\n1\s+x/);
   const md = markdown("**3** points");
-  assert.deepEqual((md as unknown as Record<symbol, () => unknown>)[JUPYTER_DISPLAY](), { "text/markdown": "**3** points", "text/plain": "**3** points" });
+  // HTML for the untrusted classic Notebook (which drops text/markdown), plain text without markup.
+  assert.deepEqual((md as unknown as Record<symbol, () => unknown>)[JUPYTER_DISPLAY](), {
+    "text/markdown": "**3** points", "text/html": "<p><strong>3</strong> points</p>\n", "text/plain": "3 points",
+  });
+  const list = markdown("- *a* and `b` for ‖X‖∗ < 2\n- 2 * 3 = 6, x_1 and y_2");
+  const bundle = (list as unknown as Record<symbol, () => Record<string, string>>)[JUPYTER_DISPLAY]();
+  assert.equal(bundle["text/html"], "<ul>\n<li><em>a</em> and <code>b</code> for ‖X‖∗ &lt; 2</li>\n<li>2 * 3 = 6, x_1 and y_2</li>\n</ul>\n");
+  assert.equal(bundle["text/plain"], "- a and b for ‖X‖∗ < 2\n- 2 * 3 = 6, x_1 and y_2");
+  assert.throws(() => markdown(3 as never), /markdown: text must be a string; received number\./);
   assert.doesNotThrow(() => assertClaim(true, "ok"));
   assert.throws(() => assertClaim(false, "the minimum is balanced"), /claim not supported by this run: the minimum is balanced/);
 });
