@@ -83,8 +83,10 @@ export interface RecoveryMapOptions extends Omit<GridMapOptions, "value"> {
 
 export interface RegularityMapOptions extends GridMapOptions {
   /**
-   * Values below this (exact zeros included: a measure can vanish to the last bit) are drawn at
-   * it, and the legend says so; default 1e-16, about float64 rounding.
+   * Values below this are zero to rounding: drawn in a colour of their own with a legend entry,
+   * off the grey scale. Default 1e-12: a measure that vanishes in exact arithmetic comes out of
+   * float64 factorizations at 1e-16 to 1e-14 (notebook 04's p = 1 row, where flat = norm-minimal),
+   * and the measures the figures show are 1e-6 and up.
    */
   readonly floor?: number;
 }
@@ -207,7 +209,7 @@ export function regularityMap(rows: readonly Row[], options: RegularityMapOption
   const fn = "regularityMap";
   const g = checkGrid(fn, rows, options);
   checkNumericField(fn, "value", g.value, g.rows, { nonnegative: true, allowMissing: true });
-  const floor = options.floor ?? 1e-16;
+  const floor = options.floor ?? 1e-12;
   if (typeof floor !== "number" || !(floor > 0) || !Number.isFinite(floor)) throw new RangeError(`${fn}: floor must be a positive finite number; received ${String(floor)}.`);
   const valueTitle = checkText(fn, "valueTitle", options.valueTitle) ?? g.value;
   const logTitle = `log₁₀ ${valueTitle}`;
