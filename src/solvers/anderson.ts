@@ -21,8 +21,12 @@ import { Float64Arena, type Kernels } from "../kernels/index.js";
 /** Tikhonov regularization of the normal equations, relative to their trace. */
 const REGULARIZATION = 1e-10;
 
+/** Kernel memory of a disposed instance, reused by the next one it fits. */
+let spare: Float64Arena | undefined;
+
 export class AndersonAcceleration {
   private readonly kernels: Kernels;
+  private readonly arena: Float64Arena;
   /**
    * Differences of the residuals (F) and of the points plus residuals (S + F, what the update
    * combines), `memory` rows of n in ring order, in the kernels' arena: the products with all rows
@@ -49,7 +53,12 @@ export class AndersonAcceleration {
   constructor(readonly n: number, readonly memory: number) {
     // Measured at n = 10⁴ (d = 100), memory 40: one dot and two axpys per stored row took 22% of a
     // completion solve (whose iterations are cheap); three passes of gemv/gemvT take about a third.
-    const arena = new Float64Arena((2 * memory + 6) * n + 3 * memory);
+    const capacity = (2 * memory + 6) * n + 3 * memory;
+    // A finished solve's arena is reused when it fits (a new WebAssembly memory and instance per
+    // solve cost more than a whole d = 10 solve's iterations).
+    const arena = spare !== undefined && spare.capacity >= capacity && spare.capacity <= 4 * capacity ? spare : new Float64Arena(capacity);
+    if (arena === spare) { spare = undefined; arena.reset(); }
+    this.arena = arena;
     this.kernels = arena.kernels;
     this.F = arena.alloc(memory * n);
     this.SF = arena.alloc(memory * n);
@@ -63,6 +72,11 @@ export class AndersonAcceleration {
     this.rhs = arena.alloc(memory);
     this.gamma = arena.alloc(memory);
     this.gram = new Float64Array(memory * memory);
+  }
+
+  /** Hands the kernel memory to the next instance; this one must not be used afterwards. */
+  dispose(): void {
+    spare = this.arena;
   }
 
   /** Forgets the history (after the map changed, e.g. a new penalty, or a rejected step). */

@@ -99,7 +99,8 @@ test("cholesky factors in place and the two triangular solves invert L Lᵀ; a b
 });
 
 test("blockMoments and transformBlocks equal block-by-block products", () => {
-  for (const [m, d1, d2] of [[1, 1, 1], [3, 2, 5], [7, 5, 3], [20, 6, 6]]) {
+  // The last shape (2·m·d1·d2 > 2²¹) takes transformBlocks' block-by-block route.
+  for (const [m, d1, d2] of [[1, 1, 1], [3, 2, 5], [7, 5, 3], [20, 6, 6], [560, 41, 47]]) {
     const n = d1 * d2, R = gaussians(m * n), P = gaussians(d1 * d1), Q = gaussians(d2 * d2);
     const left = new Float64Array(d1 * d1), right = new Float64Array(d2 * d2), transformed = new Float64Array(m * n);
     for (let i = 0; i < m; i++) {
