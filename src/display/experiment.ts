@@ -23,4 +23,3 @@ export async function runExperiment(spec: GridSpec, options: RunOptions & { read
     throw e;
   }
 }
-

@@ -6,7 +6,7 @@ export { summarize, successRates, compareSuccess, PROGRAM_LABELS, type SummaryRo
 export { recoveryTrial, checkRecoveryCell, checkRecoverySettings, ENSEMBLES, PROGRAMS, SUCCESS_TOL, type Ensemble, type Program, type RecoveryCell, type RecoveryRow, type RecoverySettings } from "./recovery.js";
 export { memo, type MemoResult } from "./memo.js";
 export {
-  fitTransition, fitTransitions, TRANSITION_STATUSES,
+  fitTransition, fitTransitions, compareTransitions, TRANSITION_STATUSES,
   type TransitionCell, type TransitionFit, type TransitionFitOptions, type TransitionFitRow, type TransitionStatus, type FitTransitionsOptions,
 } from "./transition.js";
 export { transitionGrid, type TransitionGrid, type TransitionGridOptions, type TransitionCentre } from "./transition-grid.js";

@@ -23,6 +23,7 @@
  */
 import { withTable, withWideTable, type Cell } from "../util/displayable.js";
 import { checkInteger, checkNumber, fail } from "../util/validate.js";
+import { PROGRAM_LABELS } from "./summarize.js";
 
 export const TRANSITION_STATUSES = ["fitted", "step", "no-successes", "all-successes", "not-identifiable"] as const;
 export type TransitionStatus = (typeof TRANSITION_STATUSES)[number];
@@ -325,6 +326,22 @@ function crossing(f: (x: number) => number, target: number, outer: number, inner
     if (f(m) >= target) b = m; else a = m;
   }
   return (a + b) / 2;
+}
+
+/**
+ * Flat against plain per d, from `fitTransitions` rows fitted by ["program", "d"] (the program
+ * named as successRates names it): both fits and whether their intervals overlap (an unbounded
+ * side, null, reaches as far as needed). One row per d, in order of first appearance; a d missing
+ * either program is named in the error.
+ */
+export function compareTransitions(fits: readonly TransitionFitRow[]): { d: unknown; flat: TransitionFitRow; plain: TransitionFitRow; overlap: boolean }[] {
+  if (!Array.isArray(fits)) fail("compareTransitions", "fits", "fitTransitions rows fitted by program and d", fits, TypeError);
+  return [...new Set(fits.map((f) => f.d))].map((d) => {
+    const [flat, plain] = [PROGRAM_LABELS.flat, PROGRAM_LABELS.plain].map((p) => fits.find((f) => f.d === d && f.program === p));
+    if (flat === undefined || plain === undefined) fail("compareTransitions", "fits", `a flat and a plain fit at every d`, `none for ${flat === undefined ? "flat" : "plain"} at d = ${String(d)}`);
+    const overlap = (flat.low ?? -Infinity) <= (plain.high ?? Infinity) && (plain.low ?? -Infinity) <= (flat.high ?? Infinity);
+    return { d, flat, plain, overlap };
+  });
 }
 
 /** χ²₁ quantile: the square of the standard normal's (1 + level)/2 quantile (Acklam's algorithm, relative error 1.2e-9). */

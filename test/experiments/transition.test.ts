@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fitTransition, fitTransitions, type TransitionFit } from "../../src/experiments/transition.js";
+import { compareTransitions, fitTransition, fitTransitions, type TransitionFit } from "../../src/experiments/transition.js";
+import { PROGRAM_LABELS } from "../../src/experiments/summarize.js";
 import { createRng } from "../../src/random/rng.js";
 import { assertClose } from "../helpers.js";
 
@@ -169,4 +170,17 @@ test("fitTransition and fitTransitions name the bad argument", () => {
   assert.throws(() => fitTransition([{ x: NaN, successes: 1, trials: 2 }]), /cells\[0\]\.x must be a finite number; received NaN/);
   assert.throws(() => fitTransition(column([0, 10, 10, 10, 10, 10]), { level: 1 }), /options\.level must be a number in \(0, 1\)/);
   assert.throws(() => fitTransitions([{ m: 1, successes: 0, trials: 1 }], { x: "n", by: [] }), /fitTransitions: options must be field names of the rows \(m, successes, trials\); received "n"/);
+});
+
+test("compareTransitions pairs the flat and plain fits of each d and says whether their intervals overlap", () => {
+  const rows = [
+    ...[[0, 0, 3, 7, 10, 10], [0, 0, 0, 0, 4, 10]].map((ks, i) => column(ks).map((c) => ({ ...c, d: 20, program: [PROGRAM_LABELS.flat, PROGRAM_LABELS.plain][i] }))),
+    ...[[0, 0, 3, 7, 10, 10], [0, 0, 2, 8, 10, 10]].map((ks, i) => column(ks).map((c) => ({ ...c, d: 30, program: [PROGRAM_LABELS.flat, PROGRAM_LABELS.plain][i] }))),
+  ].flat();
+  const fits = fitTransitions(rows, { x: "x", by: ["program", "d"] });
+  const pairs = compareTransitions(fits);
+  assert.deepEqual(pairs.map((p) => [p.d, p.overlap]), [[20, false], [30, true]]);
+  assert.equal(pairs[0].flat.program, PROGRAM_LABELS.flat);
+  assert.throws(() => compareTransitions(fits.filter((f) => !(f.d === 30 && f.program === PROGRAM_LABELS.plain))),
+    /compareTransitions: fits must be a flat and a plain fit at every d; received "none for plain at d = 30"/);
 });
