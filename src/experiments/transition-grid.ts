@@ -8,8 +8,9 @@
  *   (src/theory); for Gaussian measurements it is the transition of nuclear-norm minimization
  *   (ALMT 2014). Bilinear measurements are not Gaussian: δ is where to look, not a promise.
  * - "quadratic", "covariance": the symmetric variant δ(d, r) over symmetric matrices. For A_i = x_i x_iᵀ it is a
- *   reference, not a proven threshold; the coarse grids of notebook 06 (d = 6…16) put the measured
- *    crossings at 1.0–1.2 times it, inside the default span.
+ *   reference, not a proven threshold; notebook 06's full grids (d = 10…60) put the measured crossings at
+ *   1.08–1.22 times it for the network (r = 3) and 0.91–1.25 for covariance estimation (r = 2), inside the
+ *   default span.
  * - "completion": r(2d − r)·ln d / d² (degrees of freedom times a coupon-collector log
  *   factor, as a fraction of the d² entries). No exact threshold is known; this centre is calibrated
  *   on notebook 04's measured crossings (d = 10…40, p every 0.1): p₅₀·d² / (r(2d − r) ln d) = 1.0–1.1.
