@@ -73,6 +73,10 @@ for (const name of committedNotebooks()) {
       }
       for (const e of seen.mathjax?.errors ?? []) problems.push(`MathJax error: ${e}`);
       if (refused.length > 0) problems.push(`the page asked the network for ${refused.slice(0, 3).join(", ")}`);
+      // A committed notebook is an executed one: every code cell ran and at least one figure shows.
+      const unexecuted = nb.cells.flatMap((c, i) => (c.cell_type === "code" && source(c).trim() !== "" && c.execution_count == null ? [i + 1] : []));
+      assert.deepEqual(unexecuted, [], `${name} is committed with code cells that never ran (cells ${unexecuted.join(", ")})`);
+      assert.ok(nb.cells.some((c) => (c.outputs ?? []).some((o) => outputRole(o) === "figure")), `${name} is committed without a figure`);
       assert.equal(seen.cells.length, nb.cells.length, `the page shows ${seen.cells.length} cells; the notebook has ${nb.cells.length}`);
       nb.cells.forEach((cell, i) => {
         const shown = seen.cells[i];
