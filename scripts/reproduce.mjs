@@ -12,7 +12,11 @@
 // notebook that does not exist. While a notebook runs, stderr shows its progress (cell i of n, and
 // the grid's trials, rate and time left): one updating line on a terminal, else a plain line every
 // FLATLAB_PROGRESS_SECONDS (8 by default) during a long cell (scripts/run_notebooks.py).
-import { spawnSync } from "node:child_process";
+// --parallel N (default 2) runs up to N notebooks at once, each in its own runner and kernel: a warm
+// run is mostly kernel start-up and compilation, single-threaded, so two at a time halve it on the
+// 2-core project machine; progress is then plain lines, each naming its notebook.
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
@@ -29,7 +33,7 @@ const RUNNER = join(dirname(fileURLToPath(import.meta.url)), "run_notebooks.py")
 export class UsageError extends Error {}
 
 export function parseArgs(argv, env = process.env) {
-  const opts = { mode: undefined, check: false, out: join(ROOT, "out"), timeout: undefined, names: [] };
+  const opts = { mode: undefined, check: false, out: join(ROOT, "out"), timeout: undefined, parallel: Math.min(2, availableParallelism()), names: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -47,8 +51,12 @@ export function parseArgs(argv, env = process.env) {
       const t = Number(value());
       if (!Number.isInteger(t) || t <= 0) throw new UsageError(`reproduce: --timeout must be a positive whole number of seconds per cell; received ${JSON.stringify(String(t))}`);
       opts.timeout = t;
+    } else if (a === "--parallel" || a.startsWith("--parallel=")) {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n <= 0) throw new UsageError(`reproduce: --parallel must be a positive whole number of notebooks; received ${JSON.stringify(String(n))}`);
+      opts.parallel = n;
     } else if (a === "--help" || a === "-h") opts.help = true;
-    else if (a.startsWith("-")) throw new UsageError(`reproduce: unknown option ${a}; options are --quick, --full, --check, --out DIR, --timeout SECONDS`);
+    else if (a.startsWith("-")) throw new UsageError(`reproduce: unknown option ${a}; options are --quick, --full, --check, --out DIR, --timeout SECONDS, --parallel N`);
     else opts.names.push(a);
   }
   if (!opts.mode) {
@@ -98,12 +106,12 @@ function ensureKernelSpec() {
   if (!existsSync(file) || readFileSync(file, "utf8") !== want) writeKernelSpec();
 }
 
-export function main(argv = process.argv.slice(2)) {
+export async function main(argv = process.argv.slice(2)) {
   let opts, notebooks, python;
   try {
     opts = parseArgs(argv);
     if (opts.help) {
-      console.log("usage: npm run reproduce [-- --quick|--full] [--check] [--out DIR] [--timeout SECONDS] [notebook ...]");
+      console.log("usage: npm run reproduce [-- --quick|--full] [--check] [--out DIR] [--timeout SECONDS] [--parallel N] [notebook ...]");
       return 0;
     }
     notebooks = resolveNotebooks(opts.names);
@@ -138,25 +146,41 @@ export function main(argv = process.argv.slice(2)) {
       cwd: dirname(file),
     };
   });
+  const parallel = Math.min(opts.parallel, jobs.length);
+  console.log(`flatlab: running ${jobs.length} notebook${jobs.length === 1 ? "" : "s"} in ${opts.mode} mode with the ${KERNEL_NAME} kernel (${python})` +
+    (parallel > 1 ? `, ${parallel} at a time` : ""));
+  const env = jupyterEnv(process.env, { FLATLAB_MODE: opts.mode, ...(parallel > 1 ? { FLATLAB_PROGRESS_LINES: "1" } : {}) });
   const work = mkdtempSync(join(tmpdir(), "flatlab-reproduce-"));
-  let results;
+  const results = new Array(jobs.length);
+  let runnerFailed = false;
   try {
-    const jobsFile = join(work, "jobs.json");
-    const reportFile = join(work, "report.json");
-    writeFileSync(jobsFile, JSON.stringify(jobs));
-    console.log(`flatlab: running ${jobs.length} notebook${jobs.length === 1 ? "" : "s"} in ${opts.mode} mode with the ${KERNEL_NAME} kernel (${python})`);
-    const r = spawnSync(python, [RUNNER, "--jobs", jobsFile, "--report", reportFile, "--kernel", KERNEL_NAME, "--timeout", String(opts.timeout)], {
-      env: jupyterEnv(process.env, { FLATLAB_MODE: opts.mode }),
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    if (r.status !== 0 || !existsSync(reportFile)) {
-      console.error(`flatlab: the notebook runner failed (${python} ${relative(process.cwd(), RUNNER)} exited with ${r.status ?? r.signal}).`);
-      return 1;
-    }
-    results = JSON.parse(readFileSync(reportFile, "utf8"));
+    // One runner per notebook; `parallel` of them at a time, results kept in the notebooks' order.
+    let next = 0;
+    const slot = async () => {
+      while (next < jobs.length && !runnerFailed) {
+        const i = next++;
+        const jobsFile = join(work, `jobs-${i}.json`), reportFile = join(work, `report-${i}.json`);
+        writeFileSync(jobsFile, JSON.stringify([jobs[i]]));
+        const status = await new Promise((done) => {
+          const child = spawn(python, [RUNNER, "--jobs", jobsFile, "--report", reportFile, "--kernel", KERNEL_NAME, "--timeout", String(opts.timeout)], {
+            env, stdio: ["ignore", "inherit", "inherit"],
+          });
+          child.on("error", () => done("not started"));
+          child.on("close", (code, signal) => done(code ?? signal));
+        });
+        if (status !== 0 || !existsSync(reportFile)) {
+          console.error(`flatlab: the notebook runner failed on ${jobs[i].label} (${python} ${relative(process.cwd(), RUNNER)} exited with ${status}).`);
+          runnerFailed = true;
+          return;
+        }
+        results[i] = JSON.parse(readFileSync(reportFile, "utf8"))[0];
+      }
+    };
+    await Promise.all(Array.from({ length: parallel }, slot));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  if (runnerFailed) return 1;
 
   const figuresDir = join(opts.out, "figures");
   const failures = [];
@@ -187,4 +211,4 @@ export function main(argv = process.argv.slice(2)) {
   return failures.length > 0 ? 1 : 0;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = await main();

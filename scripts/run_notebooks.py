@@ -77,7 +77,8 @@ class ProgressReporter:
 
     def __init__(self, label, code_cells, interval, stream=sys.stderr):
         self.label, self.code_cells, self.interval, self.stream = label, code_cells, interval, stream
-        self.tty = stream.isatty()
+        # Several runners share one terminal when reproduce.mjs runs notebooks side by side: then plain lines.
+        self.tty = stream.isatty() and os.environ.get("FLATLAB_PROGRESS_LINES") != "1"
         self.clock = time.monotonic
         self.lock = threading.Lock()
         # What runs: "cell 4/11" (position among the code cells), "starting the kernel" until the
@@ -248,7 +249,7 @@ def main(argv=None):
         result = run_job(job, args.kernel, args.timeout, interval)
         result["label"] = job["label"]
         results.append(result)
-        print(f"flatlab:   {'ok' if result['ok'] else 'FAILED'} in {result['seconds']} s", file=sys.stderr, flush=True)
+        print(f"flatlab: {job['label']} {'ok' if result['ok'] else 'FAILED'} in {result['seconds']} s", file=sys.stderr, flush=True)
     write_atomic(args.report, lambda f: json.dump(results, f, indent=1))
     return 0
 

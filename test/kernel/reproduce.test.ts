@@ -42,16 +42,18 @@ test("a passing notebook runs in quick mode and yields its notebook, figure file
   assert.match(r.stdout, /^notebooks: 1 passed, 0 failed$/m);
 });
 
-test("a failing notebook makes the command exit non-zero naming the notebook, the cell and the error", (t) => {
+test("a failing notebook makes the command exit non-zero naming the notebook, the cell and the error; a notebook beside it still runs", (t) => {
   if (skip) return t.skip(skip);
   const out = tempDir("out");
-  const r = reproduce(["--quick", "--out", out, join(FIXTURES, "failing.ipynb")]);
+  const r = reproduce(["--quick", "--parallel", "2", "--out", out, join(FIXTURES, "failing.ipynb"), join(FIXTURES, "passing.ipynb")]);
   assert.equal(r.status, 1, r.all);
   assert.match(r.stderr, /FAILED test\/fixtures\/notebooks\/failing\.ipynb, cell 3 \(In \[2\]\): RangeError: fixture failure: n is too large/);
   assert.match(r.stderr, /at cell \[2\], line 3/);
   assert.ok(existsSync(join(out, "failed", "failing.ipynb")), "the partly executed notebook is kept for inspection");
   assert.ok(!existsSync(join(out, "notebooks", "failing.ipynb")), "a failed run is not written as a result");
-  assert.match(r.stdout, /^notebooks: 0 passed, 1 failed$/m);
+  assert.match(r.stdout, /2 at a time/);
+  assert.ok(existsSync(join(out, "notebooks", "passing.ipynb")), "the notebook run beside the failing one is written");
+  assert.match(r.stdout, /^notebooks: 1 passed, 1 failed$/m);
 });
 
 test("a notebook that does not exist is an error naming it", () => {
@@ -67,6 +69,9 @@ test("an unknown mode or option is an error listing the valid ones", () => {
   const opt = reproduce(["--fast"]);
   assert.equal(opt.status, 2);
   assert.match(opt.stderr, /unknown option --fast; options are --quick, --full/);
+  const parallel = reproduce(["--parallel", "0"]);
+  assert.equal(parallel.status, 2);
+  assert.match(parallel.stderr, /--parallel must be a positive whole number of notebooks; received "0"/);
 });
 
 test("without Jupyter the command fails with the exact install commands", () => {
