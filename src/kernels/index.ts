@@ -195,13 +195,15 @@ export function blockMoments(R: Float64Array, m: number, d1: number, d2: number)
 }
 
 /**
- * The blocks P A_i Q (P d1×d1, Q d2×d2), stacked like R. A stack that fits the scratch slot
+ * The blocks P A_i Q (P d1×d1, Q d2×d2), stacked like R, written into `out` (default a new array;
+ * the affine projector passes its kernel arena, so the rescaled rows of the flat program exist
+ * once, not also as a JavaScript copy). A stack that fits the scratch slot
  * (2·m·d1·d2 ≤ 2²¹ values) is done as one product A_i Q of the whole stack, then P (A_i Q) per
  * block (d = 30, m = 290: 3.2 ms; block by block 8 ms); a larger one block by block in a small
  * arena (d = 100, m = 922: 1.0–1.25 s as one product, its 150 MB arena paged in anew on every
  * call, 0.2 s block by block; NumPy's P @ Am @ Q 0.23 s).
  */
-export function transformBlocks(R: Float64Array, m: number, d1: number, d2: number, P: Float64Array, Q: Float64Array): Float64Array {
+export function transformBlocks(R: Float64Array, m: number, d1: number, d2: number, P: Float64Array, Q: Float64Array, out: Float64Array = new Float64Array(m * d1 * d2)): Float64Array {
   const n = d1 * d2;
   if (2 * m * n <= SCRATCH_KEPT) {
     const arena = scratch.take(2 * m * n + d1 * d1 + d2 * d2);
@@ -211,13 +213,13 @@ export function transformBlocks(R: Float64Array, m: number, d1: number, d2: numb
     // Stacking A_1; …; A_m vertically is R read as (m·d1)×d2, so one product gives every A_i Q.
     k.gemmNN(blocks.byteOffset, q.byteOffset, aq.byteOffset, m * d1, d2, d2);
     for (let i = 0; i < m; i++) k.gemmNN(p.byteOffset, aq.byteOffset + i * n * 8, blocks.byteOffset + i * n * 8, d1, d1, d2);
-    return blocks.slice();
+    out.set(blocks);
+    return out;
   }
   const arena = scratch.take(2 * n + d1 * d1 + d2 * d2);
   const k = arena.kernels;
   const block = arena.alloc(n), aq = arena.alloc(n);
   const p = arena.alloc(d1 * d1, P), q = arena.alloc(d2 * d2, Q);
-  const out = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     block.set(R.subarray(i * n, (i + 1) * n));
     k.gemmNN(block.byteOffset, q.byteOffset, aq.byteOffset, d1, d2, d2);

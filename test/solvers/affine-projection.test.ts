@@ -1,7 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { affineProjector } from "../../src/solvers/affine-projection.js";
-import { sampleBilinearOperator, sampleGaussianOperator } from "../../src/problems/operators.js";
+import { gaussianOperator, sampleBilinearOperator, sampleGaussianOperator } from "../../src/problems/operators.js";
+import { rescaledOperator, rescalingMatrices } from "../../src/problems/rescaling.js";
+import { nuclearNormMin } from "../../src/solvers/nuclear-norm.js";
+import { transformBlocks } from "../../src/kernels/index.js";
+import { matmul, transpose } from "../../src/linalg/matrix.js";
+import { invSqrtmPsd } from "../../src/linalg/sqrtm.js";
 import { createRng } from "../../src/random/rng.js";
 import { relError } from "../helpers.js";
 
@@ -34,4 +39,30 @@ test("affineProjector rejects an inconsistent overdetermined system by name", ()
   const A = sampleGaussianOperator({ d1: 2, d2: 2, m: 10, seed: 4 });
   const b = createRng(5).gaussians(10);
   assert.throws(() => affineProjector("nuclearNormMin", A, b), /nuclearNormMin: b must lie in the range of A/);
+});
+
+test("the flat program's Gaussian operator without a copy of its rows solves exactly as the copied rows (issue 11: memory)", () => {
+  // B_i = Pᵀ A_i Qᵀ kept as (A, P, Q), its rows formed only inside the projector, against the
+  // same rows formed once in JavaScript as a Gaussian operator (what rescaledOperator returned
+  // before): every float of the solve must agree, at both sizes of transformBlocks (one product of
+  // the whole stack; block by block).
+  for (const [d, m] of [[6, 20], [40, 700]]) {
+    const A = sampleGaussianOperator({ d1: d, d2: d, m, seed: 11 });
+    const { D1, D2 } = rescalingMatrices(A);
+    const P = invSqrtmPsd(matmul(D1, D1)), Q = invSqrtmPsd(matmul(D2, D2));
+    const lazy = rescaledOperator(A, P, Q);
+    assert.equal(lazy.kind, "rescaled");
+    const copied = gaussianOperator(d, d, { rows: m, cols: d * d, data: transformBlocks(A.rows.data, m, d, d, transpose(P).data, transpose(Q).data) });
+    const rng = createRng(12);
+    const X = { rows: d, cols: d, data: rng.gaussians(d * d) };
+    const b = copied.apply(X);
+    assert.ok(relError(lazy.apply(X), b) < 1e-12);
+    const r1 = nuclearNormMin(lazy, b, { tol: 1e-9, recordHistory: false });
+    const r2 = nuclearNormMin(copied, b, { tol: 1e-9, recordHistory: false });
+    assert.equal(r1.gramMethod, "cholesky");
+    assert.equal(r1.iterations, r2.iterations);
+    assert.deepEqual(r1.x.data, r2.x.data);
+    assert.deepEqual(r1.multiplier, r2.multiplier);
+    assert.equal(r1.certificateNorm, r2.certificateNorm);
+  }
 });
