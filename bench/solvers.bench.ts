@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Matrix, frobeniusNorm, matmulNT, scale, sub } from "../dist/linalg/matrix.js";
 import { createRng } from "../dist/random/rng.js";
-import { sampleGaussianOperator } from "../dist/problems/index.js";
+import { sampleGaussianOperator } from "../dist/problems/operators.js";
 import { flatRelaxation, plainRelaxation, type RelaxationResult } from "../dist/solvers/flat-relaxation.js";
 import { runGrid } from "../dist/experiments/run.js";
 import { gridJobs } from "../dist/experiments/grid.js";
@@ -26,9 +26,6 @@ import { recoveryInstance, type RecoveryCell } from "../dist/experiments/recover
 import type { MeasurementOperator } from "../dist/problems/operator.js";
 
 const quick = process.argv.includes("quick");
-// `memory`: only the peak-memory case, run by the main bench in a fresh child process so that the
-// earlier solves' heap does not count.
-const memoryOnly = process.argv.includes("memory");
 const reps = quick ? 1 : 5;
 const tol = 1e-9;
 const sizes: [number, number][] = [[10, 90], [20, 190], [30, 290]];
@@ -144,15 +141,14 @@ async function phaseGrid(cells: { ensemble: string; d: number; r: number; m: num
 // about 8 minutes with the NumPy runs; `grid-large`: the two-worker grid at d = 60–100.
 const large = process.argv.includes("large") || process.env.FLATLAB_BENCH_LARGE === "1";
 const largeGrid = process.argv.includes("grid-large");
-if (memoryOnly) memory(process.argv.includes("flat100"));
-else if (large || largeGrid) {
+if (large || largeGrid) {
   if (large) largeTable();
-  if (large) console.log(execFileSync(process.execPath, ["--import", "tsx", __filename, "memory", "flat100"]).toString().trimEnd());
+  if (large) console.log(memory(true));
   if (largeGrid) void phaseGrid(LARGE_GRID_CELLS, 3);
 } else {
   solverTable();
   void phaseGrid(SMALL_GRID_CELLS, 3).then(() => {
-    if (!quick) console.log(execFileSync(process.execPath, ["--import", "tsx", __filename, "memory"]).toString().trimEnd());
+    if (!quick) console.log(memory(false));
   });
 }
 
@@ -244,25 +240,40 @@ function largeTable(): void {
     }
   }
   const sorted = ratios.slice().sort((a, b) => a - b);
-  console.log(`${rows} solves; hit the iteration cap (marked *): ours ${capped}, NumPy ${refCapped}; ratio median ${median(sorted).toFixed(2)}, range ${sorted[0]?.toFixed(2)}–${sorted.at(-1)?.toFixed(2)} (target ≤ 0.5)`);
+  console.log(`${rows} solves; hit the iteration cap (marked *): ours ${capped}, NumPy ${refCapped}; ratio median ${median(sorted)?.toFixed(2)}, range ${sorted[0]?.toFixed(2)}–${sorted.at(-1)?.toFixed(2)} (target ≤ 0.5)`);
 }
 
-function memory(flat100: boolean): void {
-  // Peak memory of a d = 50, m = 2000 plain Gaussian solve (or d = 100, m = 1000 flat: issue 11's
-  // target ≤ 300 MB), sampled every iteration.
-  global.gc?.();
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sample = () => { peak = Math.max(peak, process.memoryUsage().rss); };
-  const t = performance.now();
-  const [d, m] = flat100 ? [100, 1000] : [50, 2000];
-  const A = sampleGaussianOperator({ d1: d, d2: d, m, seed: 7 });
-  const M = truth(d, 2, 8);
-  sample();
-  const r = (flat100 ? flatRelaxation : plainRelaxation)(A, A.apply(M), { tol, recordHistory: false, onIteration: sample });
-  sample();
-  console.log(
-    `memory: d = ${d}, m = ${m} ${flat100 ? "flat" : "plain"} solve: peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (process start ${(before / 2 ** 20).toFixed(0)} MB), ` +
-      `${r.iterations} iterations, ${((performance.now() - t) / 1000).toFixed(1)} s, ‖X̂ − M‖_F = ${frobeniusNorm(sub(r.estimate!, M)).toExponential(1)}`,
-  );
+/**
+ * Peak memory of one solve, d = 50, m = 2000 plain Gaussian (or d = 100, m = 1000 flat: issue 11's
+ * target ≤ 300 MB), in a fresh Node process that loads only what the solve needs (no tsx, no
+ * tfjs: the bench process itself starts at about 150 MB), sampled every iteration and every 5 ms.
+ */
+function memory(flat100: boolean): string {
+  const dist = join(__dirname, "..", "dist");
+  const code = `
+    const D = ${JSON.stringify(dist)};
+    const { sampleGaussianOperator } = require(D + "/problems/operators.js");
+    const { flatRelaxation, plainRelaxation } = require(D + "/solvers/flat-relaxation.js");
+    const { createRng } = require(D + "/random/rng.js");
+    const { matmulNT, scale, frobeniusNorm, sub } = require(D + "/linalg/matrix.js");
+    global.gc();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sample = () => { peak = Math.max(peak, process.memoryUsage().rss); };
+    const timer = setInterval(sample, 5);
+    const [d, m, flat] = ${JSON.stringify(flat100 ? [100, 1000, true] : [50, 2000, false])};
+    const rng = createRng(8);
+    const M0 = matmulNT({ rows: d, cols: 2, data: rng.gaussians(2 * d) }, { rows: d, cols: 2, data: rng.gaussians(2 * d) });
+    const M = scale(M0, 1 / frobeniusNorm(M0));
+    const t = performance.now();
+    const A = sampleGaussianOperator({ d1: d, d2: d, m, seed: 7 });
+    sample();
+    const r = (flat ? flatRelaxation : plainRelaxation)(A, A.apply(M), { tol: ${tol}, recordHistory: false, onIteration: sample });
+    sample();
+    clearInterval(timer);
+    const mb = (x) => (x / 2 ** 20).toFixed(0);
+    console.log("memory: d = " + d + ", m = " + m + " " + (flat ? "flat" : "plain") + " solve: peak RSS " + mb(peak) + " MB (process before the solve " + mb(before) +
+      " MB, loading only the solver), " + r.iterations + " iterations, " + ((performance.now() - t) / 1000).toFixed(1) + " s, ‖X̂ − M‖_F = " + frobeniusNorm(sub(r.estimate, M)).toExponential(1));
+  `;
+  return execFileSync(process.execPath, ["--expose-gc", "-e", code]).toString().trimEnd();
 }
