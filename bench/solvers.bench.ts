@@ -20,7 +20,6 @@ import { type Matrix, frobeniusNorm, matmulNT, scale, sub } from "../dist/linalg
 import { createRng } from "../dist/random/rng.js";
 import { sampleGaussianOperator } from "../dist/problems/operators.js";
 import { flatRelaxation, plainRelaxation, type RelaxationResult } from "../dist/solvers/flat-relaxation.js";
-import { runGrid } from "../dist/experiments/run.js";
 import { gridJobs } from "../dist/experiments/grid.js";
 import { recoveryInstance, type RecoveryCell } from "../dist/experiments/recovery.js";
 import type { MeasurementOperator } from "../dist/problems/operator.js";
@@ -115,15 +114,9 @@ function solverTable(): void {
 const SMALL_GRID_CELLS = [10, 20, 30].flatMap((d) => [1.6, 2.0, 2.5].map((c) => ({ ensemble: "gaussian", d, r: 2, m: Math.round(c * (2 * 2 * d - 4)) })));
 /** Issue 11's grid: d ∈ {60, 80, 100}, 6 values of m in [0.8δ, 1.25δ]. */
 const LARGE_GRID_CELLS = [60, 80, 100].flatMap((d) => [0.8, 0.89, 0.98, 1.07, 1.16, 1.25].map((c) => ({ ensemble: "gaussian", d, r: 2, m: Math.round(c * DELTA[d]) })));
-async function phaseGrid(cells: { ensemble: string; d: number; r: number; m: number }[], trials: number): Promise<void> {
+function phaseGrid(cells: { ensemble: string; d: number; r: number; m: number }[], trials: number): void {
   const spec = { task: "recovery", axes: {}, cells, trials, seed: 7, settings: { truthSeed: 7, tol, regularity: false } };
-  const timeGrid = async (workers: number) => { const t = performance.now(); const res = await runGrid(spec, { workers }); return { ms: performance.now() - t, rows: res.rows }; };
-  const one = await timeGrid(1);
-  // Peak RSS of the process (its worker threads included) during the two-worker run.
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
-  const two = await timeGrid(2);
-  clearInterval(sampler);
+  const one = gridInChild(spec, 1), two = gridInChild(spec, 2);
   // The reference solves the same instances one after the other, one instance per call (rows
   // through a binary file: at d = 100 the JSON of every instance at once would not fit a string).
   let refMs = 0;
@@ -132,10 +125,32 @@ async function phaseGrid(cells: { ensemble: string; d: number; r: number; m: num
     const res = reference({ d: j.cell.d as number, m: A.m, A, b, M }, ["flat", "plain"]);
     refMs += res === null ? NaN : res.reduce((sum, x) => sum + x.ms, 0);
   }
-  const same = JSON.stringify(one.rows.map((x) => x.success)) === JSON.stringify(two.rows.map((x) => x.success));
-  const capped = (rows: readonly Record<string, unknown>[]) => rows.filter((x) => x.converged === false).length;
-  console.log(`phase grid (${cells.length} cells × ${trials} trials × flat and plain = ${one.rows.length} solves): 1 worker ${(one.ms / 1000).toFixed(1)} s, 2 workers ${(two.ms / 1000).toFixed(1)} s` +
-    ` (speed-up ${(one.ms / two.ms).toFixed(2)}×, identical rows: ${same}); NumPy reference, sequential: ${(refMs / 1000).toFixed(1)} s; ratio 2 workers / NumPy = ${(two.ms / refMs).toFixed(2)}; capped solves: ${capped(one.rows)}; peak RSS with 2 workers ${(peak / 2 ** 20).toFixed(0)} MB`);
+  const same = JSON.stringify(one.success) === JSON.stringify(two.success);
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  console.log(`phase grid (${cells.length} cells × ${trials} trials × flat and plain = ${one.success.length} solves), each run in a fresh process loading only the engine:`);
+  console.log(`  1 worker ${s(one.ms)} (CPU ${s(one.cpuMs)}, peak RSS ${one.peakMb} MB); 2 workers ${s(two.ms)} (CPU ${s(two.cpuMs)}, peak RSS ${two.peakMb} MB); speed-up ${(one.ms / two.ms).toFixed(2)}×, identical rows: ${same}`);
+  console.log(`  NumPy reference, sequential: ${s(refMs)}; ratio 2 workers / NumPy = ${(two.ms / refMs).toFixed(2)}; capped solves: ${one.capped}`);
+}
+
+/**
+ * One runGrid in a fresh Node process (no tsx, no tfjs, no earlier solve's memory): wall time, CPU
+ * time of the whole process (its worker threads included), peak RSS sampled every 20 ms, and the
+ * success column.
+ */
+function gridInChild(spec: object, workers: number): { ms: number; cpuMs: number; peakMb: number; success: number[]; capped: number } {
+  const code = `
+    const { runGrid } = require(${JSON.stringify(join(__dirname, "..", "dist", "experiments", "run.js"))});
+    let peak = process.memoryUsage().rss;
+    const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+    const t = performance.now(), c = process.cpuUsage();
+    runGrid(${JSON.stringify(spec)}, { workers: ${workers} }).then((res) => {
+      clearInterval(timer);
+      const cu = process.cpuUsage(c);
+      console.log(JSON.stringify({ ms: performance.now() - t, cpuMs: (cu.user + cu.system) / 1000, peakMb: Math.round(peak / 2 ** 20),
+        success: res.rows.map((r) => r.success), capped: res.rows.filter((r) => r.converged === false).length }));
+    });
+  `;
+  return JSON.parse(execFileSync(process.execPath, ["-e", code], { maxBuffer: 1 << 26 }).toString());
 }
 // `large` (or FLATLAB_BENCH_LARGE=1): the sizes of issue 11 (d = 50–120 near the phase transition),
 // about 8 minutes with the NumPy runs; `grid-large`: the two-worker grid at d = 60–100.
@@ -144,12 +159,11 @@ const largeGrid = process.argv.includes("grid-large");
 if (large || largeGrid) {
   if (large) largeTable();
   if (large) console.log(memory(true));
-  if (largeGrid) void phaseGrid(LARGE_GRID_CELLS, 3);
+  if (largeGrid) phaseGrid(LARGE_GRID_CELLS, 3);
 } else {
   solverTable();
-  void phaseGrid(SMALL_GRID_CELLS, 3).then(() => {
-    if (!quick) console.log(memory(false));
-  });
+  phaseGrid(SMALL_GRID_CELLS, 3);
+  if (!quick) console.log(memory(false));
 }
 
 

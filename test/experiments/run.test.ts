@@ -29,6 +29,14 @@ test("runGrid gives identical rows with 1 and 2 workers, in (cell, trial) order,
   assert.deepEqual([one.total, one.computed, one.cached, one.failed], [18, 18, 0, 0]);
 });
 
+test("with 2 workers runGrid starts the costliest jobs first (the task's estimate) and still returns rows in grid order", async () => {
+  // demoCost is x: the x = 2 jobs start first, the x = 0 jobs last.
+  const res = await runGrid({ ...spec, settings: { clock: true, work: 20000 } }, { workers: 2 });
+  assert.deepEqual(res.rows.slice(0, 2).map((r) => [r.x, r.y, r.trial]), [[0, "a", 0], [0, "a", 1]]);
+  const started = (x: number) => res.rows.filter((r) => r.x === x).map((r) => r.started as number);
+  assert.ok(Math.max(...started(2)) <= Math.min(...started(0)), "every x = 2 job started before any x = 0 job");
+});
+
 test("runGrid reports progress for every job, ending at done = total", async () => {
   const seen: RunProgress[] = [];
   await runGrid(spec, { workers: 2, onProgress: (p) => seen.push(p) });
