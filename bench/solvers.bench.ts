@@ -16,10 +16,14 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Matrix, frobeniusNorm, matmulNT, scale, sub } from "../dist/linalg/matrix.js";
+import { type Matrix, frobeniusNorm, matmulNT, scale, sub, transpose } from "../dist/linalg/matrix.js";
+import { BLOCKED_GRAM_SCRATCH, Float64Arena, blockedGram, blockMoments, transformBlocks } from "../dist/kernels/index.js";
+import { rescalingMatrices } from "../dist/problems/rescaling.js";
+import { singularValueThreshold } from "../dist/solvers/prox.js";
+import { AndersonAcceleration } from "../dist/solvers/anderson.js";
 import { createRng } from "../dist/random/rng.js";
 import { sampleGaussianOperator } from "../dist/problems/operators.js";
-import { flatRelaxation, plainRelaxation, type RelaxationResult } from "../dist/solvers/flat-relaxation.js";
+import { flatRelaxation, invertRescaling, plainRelaxation, type RelaxationResult } from "../dist/solvers/flat-relaxation.js";
 import { gridJobs } from "../dist/experiments/grid.js";
 import { recoveryInstance, type RecoveryCell } from "../dist/experiments/recovery.js";
 import type { MeasurementOperator } from "../dist/problems/operator.js";
@@ -156,7 +160,8 @@ function gridInChild(spec: object, workers: number): { ms: number; cpuMs: number
 // about 8 minutes with the NumPy runs; `grid-large`: the two-worker grid at d = 60–100.
 const large = process.argv.includes("large") || process.env.FLATLAB_BENCH_LARGE === "1";
 const largeGrid = process.argv.includes("grid-large");
-if (large || largeGrid) {
+if (process.argv.includes("profile")) profile();
+else if (large || largeGrid) {
   if (large) largeTable();
   if (large) console.log(memory(true));
   if (largeGrid) phaseGrid(LARGE_GRID_CELLS, 3);
@@ -290,4 +295,93 @@ function memory(flat100: boolean): string {
       " MB, loading only the solver), " + r.iterations + " iterations, " + ((performance.now() - t) / 1000).toFixed(1) + " s, ‖X̂ − M‖_F = " + frobeniusNorm(sub(r.estimate, M)).toExponential(1));
   `;
   return execFileSync(process.execPath, ["--expose-gc", "-e", code]).toString().trimEnd();
+}
+
+/**
+ * Where one flat Gaussian solve at d = 100, m = 922 (≈ δ) spends its time, phase by phase in CPU
+ * milliseconds, beside the same phases of the NumPy reference on the same instance
+ * (solvers_ref.py --profile). The thresholding is timed on a rank-2-plus-noise 100×100 iterate
+ * keeping 2 pairs (what the solve's iterates look like), Anderson's step at memory 40; "other" is
+ * the whole solve minus the parts (the JavaScript passes over d² entries, residuals, the checks).
+ */
+function profile(): void {
+  const d = 100, cell: RecoveryCell = { ensemble: "gaussian", d, r: 2, m: 922 };
+  const { A, b } = recoveryInstance(cell, 1, 7);
+  const m = A.m, n = d * d, R = (A as unknown as { rows: Matrix }).rows.data;
+  const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+  const time = (f: () => void, reps = 1): number => { const c = cpu(); for (let i = 0; i < reps; i++) f(); return (cpu() - c) / reps; };
+  // Warm-up of every code path on a small instance.
+  for (let k = 0; k < 3; k++) { const w = recoveryInstance({ ensemble: "gaussian", d: 30, r: 2, m: 300 }, 1, 7); flatRelaxation(w.A, w.b, { tol, recordHistory: false }); }
+  let solve: RelaxationResult | undefined;
+  const total = time(() => { solve = flatRelaxation(A, b, { tol, recordHistory: false }); });
+  const iterations = (solve as RelaxationResult).iterations;
+  const ours: Record<string, number> = {};
+  ours.moments = time(() => blockMoments(R, m, d, d));
+  let P: Matrix | undefined, Q: Matrix | undefined;
+  ours.roots = time(() => {
+    const { D1, D2 } = rescalingMatrices(A);
+    P = invertRescaling(D1, "D1", "row", "gaussian", 1e-10) as Matrix;
+    Q = invertRescaling(D2, "D2", "column", "gaussian", 1e-10) as Matrix;
+  }) - ours.moments;
+  const arena = new Float64Arena(m * n + m * m + BLOCKED_GRAM_SCRATCH + 2 * n + 2 * m), k = arena.kernels;
+  const rows = arena.alloc(m * n), G = arena.alloc(m * m), tile = arena.alloc(BLOCKED_GRAM_SCRATCH);
+  const x = arena.alloc(n), y = arena.alloc(m), z = arena.alloc(n);
+  ours.transform = time(() => transformBlocks(R, m, d, d, transpose(P as Matrix).data, transpose(Q as Matrix).data, rows));
+  ours.gram = time(() => blockedGram(k, rows, m, n, G, tile));
+  ours.cholesky = time(() => k.cholesky(G.byteOffset, m));
+  x.fill(1e-3);
+  ours.passes = time(() => { k.gemv(rows.byteOffset, m, n, x.byteOffset, y.byteOffset); k.gemvT(rows.byteOffset, m, n, y.byteOffset, z.byteOffset); }, 20);
+  ours.triangular = time(() => { k.solveLower(G.byteOffset, m, y.byteOffset); k.solveLowerT(G.byteOffset, m, y.byteOffset); }, 50);
+  const iterate = svtIterate(d), out = new Float64Array(n);
+  ours.threshold = time(() => singularValueThreshold(iterate, 1.2, out), 200);
+  const aa = new AndersonAcceleration(n, 40), zz = new Float64Array(n), ff = new Float64Array(n), next = new Float64Array(n);
+  for (let i = 0; i < n; i++) { zz[i] = Math.sin(i); ff[i] = 1e-3 * Math.cos(i); }
+  for (let t = 0; t < 45; t++) { aa.next(zz, ff, next); ff[t] *= 0.9; }
+  ours.anderson = time(() => { aa.next(zz, ff, next); ff[7] *= 0.9; }, 100);
+  aa.dispose();
+
+  // NumPy: the same phases on the same instance and iterate.
+  const dir = mkdtempSync(join(tmpdir(), "flatlab-bench-"));
+  let ref: Record<string, number> | undefined;
+  try {
+    writeFileSync(join(dir, "A.bin"), new Uint8Array(R.buffer, R.byteOffset, R.byteLength));
+    writeFileSync(join(dir, "Z.bin"), new Uint8Array(iterate.data.buffer));
+    writeFileSync(join(dir, "profile.json"), JSON.stringify({ d, m, tol, b: Array.from(b), A_file: join(dir, "A.bin"), Z_file: join(dir, "Z.bin"), tau: 1.2 }));
+    const outText = execFileSync("/usr/bin/python3", [join(__dirname, "ref", "solvers_ref.py"), "--profile", join(dir, "profile.json")], {
+      env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" }, maxBuffer: 1 << 26,
+    });
+    ref = JSON.parse(outText.toString());
+  } catch (e) {
+    console.log(`reference run failed: ${(e as Error).message.split("\n")[0]}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const perIteration = (r: Record<string, number>) => r.passes + r.triangular + r.threshold + (r.anderson ?? 0);
+  const setup = (r: Record<string, number>) => r.moments + r.roots + r.transform + r.gram + r.cholesky;
+  ours.other = total - setup(ours) - iterations * perIteration(ours);
+  if (ref !== undefined) ref.other = ref.total - setup(ref) - ref.iterations * perIteration(ref);
+  console.log(`profile: one flat Gaussian solve, d = ${d}, m = ${m}, tol ${tol}, CPU ms (shared machine); ours ${iterations} iterations (Anderson), NumPy ${ref?.iterations ?? "?"} (plain ADMM)`);
+  console.log("phase                                   |      ours |     NumPy | ratio");
+  const line = (label: string, a: number, q: number | undefined) => console.log(`${label.padEnd(40)}| ${a.toFixed(2).padStart(9)} | ${q === undefined ? "        —" : q.toFixed(2).padStart(9)} | ${q === undefined || q === 0 ? "" : (a / q).toFixed(2)}`);
+  line("second moments Σ A_iA_iᵀ, Σ A_iᵀA_i", ours.moments, ref?.moments);
+  line("D1⁻¹, D2⁻¹", ours.roots, ref?.roots);
+  line("rescaled rows vec(Pᵀ A_i Qᵀ)", ours.transform, ref?.transform);
+  line("Gram matrix AAᵀ", ours.gram, ref?.gram);
+  line("Cholesky", ours.cholesky, ref?.cholesky);
+  line("per iteration: A x and Aᵀ y", ours.passes, ref?.passes);
+  line("per iteration: two triangular solves", ours.triangular, ref?.triangular);
+  line("per iteration: thresholding (2 kept)", ours.threshold, ref?.threshold);
+  line("per iteration: Anderson step (memory 40)", ours.anderson, undefined);
+  line("set-up in all", setup(ours), ref === undefined ? undefined : setup(ref));
+  line("iterations × per-iteration parts", iterations * perIteration(ours), ref === undefined ? undefined : ref.iterations * perIteration(ref));
+  line("other (JS passes over d², checks)", ours.other, ref?.other);
+  line("whole solve", total, ref?.total);
+}
+
+/** A rank-2-plus-noise d×d matrix with σ₁ ≈ 10: the thresholding's input in the profile. */
+function svtIterate(d: number): Matrix {
+  const rng = createRng(3), g = rng.gaussians(2 * d), h = rng.gaussians(2 * d), noise = rng.gaussians(d * d);
+  const Z = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) Z[i * d + j] = (10 * (g[2 * i] * h[2 * j] + g[2 * i + 1] * h[2 * j + 1])) / d + 0.05 * noise[i * d + j];
+  return { rows: d, cols: d, data: Z };
 }
