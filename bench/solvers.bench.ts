@@ -30,8 +30,11 @@
  * - Bilinear 0.17–0.56×, quadratic 0.39–0.51×, completion at its transition 0.54–0.55× (plain at 2×: 0.07×).
  * - Peak RSS of one d = 100, m = 1000 flat solve: 232 MB (46 MB before the solve), target 300 MB.
  * - Two workers at d = 100 (six values of m, one trial): 500 MB peak RSS, target 1 GB.
- * - Two-worker speed-up: see the README; the passes over A of two solves share the memory bus (one
- *   pass at d = 100 took 2.5 ms of CPU alone and 3.4–3.8 ms with a second process streaming).
+ * - Two-worker speed-up (target 1.8×): not re-measured on an idle machine. On 24 solves at
+ *   d = 60–80 two workers took the same CPU time as one (23.2 against 23.4 s), while the two
+ *   workers got 0.83 cores on average from the shared machine; a bare streaming pass over A at
+ *   d = 100 took 2.5 ms of CPU alone and 3.4–3.8 ms beside a second streaming process, the bound
+ *   where solves are all passes. Jobs now start largest first.
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
