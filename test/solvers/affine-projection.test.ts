@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { affineProjector } from "../../src/solvers/affine-projection.js";
-import { gaussianOperator, sampleBilinearOperator, sampleGaussianOperator } from "../../src/problems/operators.js";
+import { completionOperator, gaussianOperator, sampleBilinearOperator, sampleCompletionOperator, sampleGaussianOperator } from "../../src/problems/operators.js";
 import { rescaledOperator, rescalingMatrices } from "../../src/problems/rescaling.js";
 import { nuclearNormMin } from "../../src/solvers/nuclear-norm.js";
 import { transformBlocks } from "../../src/kernels/index.js";
@@ -65,4 +65,26 @@ test("the flat program's Gaussian operator without a copy of its rows solves exa
     assert.deepEqual(r1.multiplier, r2.multiplier);
     assert.equal(r1.certificateNorm, r2.certificateNorm);
   }
+});
+
+test("affineProjector on a weighted completion map: observed entries set, the rest kept, bitwise the general formula z − A*((AA*)⁻¹(A(z) − b))", () => {
+  const base = sampleCompletionOperator({ d1: 7, d2: 9, p: 0.4, seed: 3 });
+  const rng = createRng(4);
+  const A = completionOperator(7, 9, base.rowIndex, base.colIndex, Float64Array.from({ length: base.m }, () => 0.5 + rng.uniform()));
+  const b = rng.gaussians(A.m), z = { rows: 7, cols: 9, data: rng.gaussians(63) };
+  const P = affineProjector("test", A, b);
+  assert.equal(P.method, "diagonal");
+  const out = new Float64Array(63);
+  const mu = P.project(z, out);
+  // The general route, written out.
+  const r = A.apply(z).map((v, k) => v - b[k]);
+  const muWant = r.map((v, k) => (1 / (A.weights![k] * A.weights![k])) * v);
+  const corr = A.adjoint(muWant).data;
+  assert.deepEqual(mu, muWant);
+  assert.deepEqual(out, z.data.map((v, i) => v - corr[i]));
+  assert.ok(relError(A.apply({ rows: 7, cols: 9, data: out }), b) < 1e-14);
+  // In place (out aliasing z) gives the same.
+  const zz = Float64Array.from(z.data);
+  P.project({ rows: 7, cols: 9, data: zz }, zz);
+  assert.deepEqual(zz, out);
 });
