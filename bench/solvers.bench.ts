@@ -24,7 +24,7 @@
  *   0.70 s against OpenBLAS's 0.23 s (m²d²/2 multiply-adds at the 128-bit WebAssembly SIMD peak, no
  *   fused multiply-add; OpenBLAS uses 256-bit FMA), and the first touch of the 81 MB kernel arena
  *   costs 0.3 s of page faults on this VM.
- * - Completion d = 100 at 2× its transition: 2.9× (98 iterations; NumPy 155 at 0.45 ms each).
+ * - Completion d = 100 at 2× its transition: 2.9× (3.9× in a rerun; 98 iterations, NumPy 155 at 0.45 ms each).
  *   Measured reason: the thresholding alone, 0.43 ms at d = 100 (tridiagonalization in wasm;
  *   LAPACK's dsyevr route 0.33 ms), times 98 iterations is already above 0.5× NumPy's whole solve.
  * - Bilinear 0.17–0.56×, quadratic 0.39–0.51×, completion at its transition 0.54–0.55× (plain at 2×: 0.07×).
