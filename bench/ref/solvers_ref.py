@@ -1,6 +1,7 @@
 """NumPy/SciPy reference run of THE SAME ADMM as src/solvers/nuclear-norm.ts, for bench/solvers.bench.ts.
 
 Usage: /usr/bin/python3 bench/ref/solvers_ref.py INSTANCES.json
+       /usr/bin/python3 bench/ref/solvers_ref.py --profile PROFILE.json   (phases of one flat solve, bench `profile` mode)
 INSTANCES.json: {"reps": 5, "tol": 1e-9, "instances": [{"d": 10, "m": 90, "A": [m*d*d, row-major rows vec(A_i)], "b": [m]}...]}
   instead of "A": "A_file" (raw little-endian float64 rows, for large m*d*d), or "maskRows"/"maskCols"
   (a completion map: observed entries); optional "programs" (default both).
@@ -148,7 +149,45 @@ def completion_flat(rows, cols, b, d1, d2, tol):
     return X / r1[:, None] / r2[None, :], it, conv, cert
 
 
+def profile(path):
+    """Phases of one flat solve (CPU ms), for the bench's `profile` mode: the same instance and
+    thresholding input as the TypeScript side (see bench/solvers.bench.ts profile())."""
+    spec = json.load(open(path))
+    d, m, tol = spec["d"], spec["m"], spec["tol"]
+    A = np.fromfile(spec["A_file"], dtype="<f8").reshape(m, d * d)
+    b = np.array(spec["b"], dtype=float)
+    Z = np.fromfile(spec["Z_file"], dtype="<f8").reshape(d, d)
+
+    def cpu(f, reps=1):
+        c = time.process_time()
+        for _ in range(reps):
+            out = f()
+        return (time.process_time() - c) / reps * 1e3, out
+
+    flat(A[:, :], b, d, d, 1e-3)  # warm-up
+    total, (_, it, _, _) = cpu(lambda: flat(A, b, d, d, tol))
+    Am = A.reshape(m, d, d)
+    def moments_and_roots():
+        S1 = np.einsum("ipq,irq->pr", Am, Am) / (m * d)
+        S2 = np.einsum("ipq,ipr->qr", Am, Am) / (m * d)
+        return psd_sqrt_and_inv(S1)[1], psd_sqrt_and_inv(S2)[1]
+
+    moments, (P, Q) = cpu(moments_and_roots)
+    transform, B = cpu(lambda: (P @ Am @ Q).reshape(m, d * d))
+    gram, G = cpu(lambda: B @ B.T)
+    cholesky, cf = cpu(lambda: sla.cho_factor(G, lower=True))
+    x = np.full(d * d, 1e-3)
+    passes, _ = cpu(lambda: B.T @ (B @ x), 20)
+    y = B @ x
+    triangular, _ = cpu(lambda: sla.cho_solve(cf, y), 50)
+    threshold, _ = cpu(lambda: svt(Z, spec["tau"]), 200)
+    print(json.dumps({"total": total, "iterations": it, "moments": moments, "transform": transform, "gram": gram,
+                      "cholesky": cholesky, "passes": passes, "triangular": triangular, "threshold": threshold}))
+
+
 def main():
+    if sys.argv[1] == "--profile":
+        return profile(sys.argv[2])
     spec = json.load(open(sys.argv[1]))
     reps, tol = spec["reps"], spec["tol"]
     out = []

@@ -141,6 +141,19 @@ export function checkRecoveryJob(fn: string, cell: unknown, settings: unknown, w
   checkRecoverySettings(fn, settings, where);
 }
 
+/**
+ * A rough cost of one trial in flops, only to start the largest jobs first (TaskEntry.costName):
+ * about 300 iterations of one pass each way over the measurements (m·d² for dense and rank-one
+ * ensembles alike) and a thresholding (d³), plus the Gram matrix (m²d²/2 for Gaussian rows, m²d
+ * from rank-one factors, none for completion).
+ */
+export function recoveryCost(cell: RecoveryCell): number {
+  const { ensemble, d } = cell;
+  const m = ensemble === "completion" ? (cell.p ?? 0) * d * d : cell.m ?? 0;
+  const gram = ensemble === "gaussian" ? (m * m * d * d) / 2 : ensemble === "completion" ? 0 : m * m * d;
+  return 300 * (2 * m * d * d + d ** 3) + gram;
+}
+
 /** One trial: both programs on one measurement draw; one row per program. */
 export function recoveryTrial(cell: RecoveryCell, trial: number, seed: number, settings: RecoverySettings): RecoveryRow[] {
   const fn = "recoveryTrial";

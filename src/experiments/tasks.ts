@@ -29,6 +29,12 @@ export interface TaskEntry {
    * (checkGridSpec calls it for every cell before any job runs; the task calls it too).
    */
   readonly checkName?: string;
+  /**
+   * A function of the same module `(cell, settings) => number`: a rough relative cost of one job.
+   * With several workers the engine starts the costliest jobs first, so that no long job starts
+   * last while the other workers sit idle; rows and cache entries do not depend on the order.
+   */
+  readonly costName?: string;
 }
 
 /** `(fn, cell, settings, settingsName)`: throws an error naming `cell.<key>` or `<settingsName>.<key>`. */
@@ -36,17 +42,17 @@ export type TaskCheck = (fn: string, cell: Cell, settings: Record<string, unknow
 
 // Under tsx (tests) this file is src/experiments/tasks.ts and the modules are .ts; compiled, dist/….js.
 const ext = __filename.endsWith(".ts") ? ".ts" : ".js";
-const builtIn = (file: string, exportName: string, version: number, checkName: string): TaskEntry => ({ module: join(__dirname, file + ext), exportName, version, checkName });
+const builtIn = (file: string, exportName: string, version: number, checkName: string, costName?: string): TaskEntry => ({ module: join(__dirname, file + ext), exportName, version, checkName, costName });
 
 const registry = new Map<string, TaskEntry>([
   // Section 8: one draw, flat and plain programs, for every ensemble (src/experiments/recovery.ts).
-  ["recovery", builtIn("recovery", "recoveryTrial", 1, "checkRecoveryJob")],
+  ["recovery", builtIn("recovery", "recoveryTrial", 1, "checkRecoveryJob", "recoveryCost")],
   // Section 6 (ours): robust PCA recovery.
   ["robust-pca", builtIn("extensions", "robustPcaTrial", 1, "checkRobustPcaJob")],
   // Section 9 (ours): depth k flat solutions of the Hadamard model.
   ["depth", builtIn("extensions", "depthTrial", 1, "checkDepthJob")],
   // Cheap and deterministic, for tests of the engine.
-  ["demo", builtIn("demo", "demoTrial", 1, "checkDemoJob")],
+  ["demo", builtIn("demo", "demoTrial", 1, "checkDemoJob", "demoCost")],
 ]);
 
 /**
@@ -85,6 +91,15 @@ export function loadTaskCheck(entry: TaskEntry): TaskCheck | undefined {
   const f = (require(entry.module) as Record<string, unknown>)[entry.checkName];
   if (typeof f !== "function") throw new TypeError(`loadTask: ${entry.module} must export a function ${entry.checkName}; found ${typeof f}.`);
   return f as TaskCheck;
+}
+
+/** The task's cost estimate of a job, if it has one (see TaskEntry.costName). */
+export function loadTaskCost(entry: TaskEntry): ((cell: Cell, settings: Record<string, unknown>) => number) | undefined {
+  if (entry.costName === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const f = (require(entry.module) as Record<string, unknown>)[entry.costName];
+  if (typeof f !== "function") throw new TypeError(`loadTask: ${entry.module} must export a function ${entry.costName}; found ${typeof f}.`);
+  return f as (cell: Cell, settings: Record<string, unknown>) => number;
 }
 
 /** Names outside `allowed` (set to anything but undefined) are errors naming `<where>.<key>`: a misspelt option would be ignored. */

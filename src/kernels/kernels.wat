@@ -435,7 +435,63 @@
       (br $lpi)))
     (i32.const -1))
 
-;; Householder reduction of a symmetric n×n V (lower triangle) to tridiagonal form, without
+;; z[t] = (z[t] + a x[t]) + b y[t] for t < n: two axpy calls in one pass over z, the same
+  ;; roundings in the same order (tridiagonalize's rank-2 row update; at n = 100 the two calls per
+  ;; short row were most of the reduction's time).
+  (func $axpy2 (param $a f64) (param $x i32) (param $b f64) (param $y i32) (param $z i32) (param $n i32)
+    (local $av v128) (local $bv v128) (local $k i32) (local $end2 i32) (local $end i32) (local $p i32)
+    (local.set $av (f64x2.splat (local.get $a)))
+    (local.set $bv (f64x2.splat (local.get $b)))
+    (local.set $end2 (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+    (block $b2 (loop $l2
+      (br_if $b2 (i32.ge_u (local.get $k) (local.get $end2)))
+      (local.set $p (i32.add (local.get $z) (local.get $k)))
+      (v128.store (local.get $p)
+        (f64x2.add
+          (f64x2.add (v128.load (local.get $p)) (f64x2.mul (local.get $av) (v128.load (i32.add (local.get $x) (local.get $k)))))
+          (f64x2.mul (local.get $bv) (v128.load (i32.add (local.get $y) (local.get $k))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $l2)))
+    (if (i32.lt_u (local.get $k) (local.get $end))
+      (then
+        (local.set $p (i32.add (local.get $z) (local.get $k)))
+        (f64.store (local.get $p)
+          (f64.add
+            (f64.add (f64.load (local.get $p)) (f64.mul (local.get $a) (f64.load (i32.add (local.get $x) (local.get $k)))))
+            (f64.mul (local.get $b) (f64.load (i32.add (local.get $y) (local.get $k)))))))))
+
+  ;; Returns dot(r, d, n) and does axpy(f, r, e, n) in one pass over r, with the roundings of
+  ;; those two kernels exactly (the same accumulators and order): tridiagonalize's e = V d.
+  (func $dotAxpy (param $r i32) (param $d i32) (param $f f64) (param $e i32) (param $n i32) (result f64)
+    (local $s0 v128) (local $s1 v128) (local $fv v128) (local $rv v128) (local $k i32) (local $end4 i32) (local $end i32) (local $s f64) (local $p i32)
+    (local.set $fv (f64x2.splat (local.get $f)))
+    (local.set $end4 (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 3)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+    (block $b4 (loop $l4
+      (br_if $b4 (i32.ge_u (local.get $k) (local.get $end4)))
+      (local.set $rv (v128.load (i32.add (local.get $r) (local.get $k))))
+      (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $rv) (v128.load (i32.add (local.get $d) (local.get $k))))))
+      (local.set $p (i32.add (local.get $e) (local.get $k)))
+      (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (f64x2.mul (local.get $fv) (local.get $rv))))
+      (local.set $rv (v128.load offset=16 (i32.add (local.get $r) (local.get $k))))
+      (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $rv) (v128.load offset=16 (i32.add (local.get $d) (local.get $k))))))
+      (v128.store offset=16 (local.get $p) (f64x2.add (v128.load offset=16 (local.get $p)) (f64x2.mul (local.get $fv) (local.get $rv))))
+      (local.set $k (i32.add (local.get $k) (i32.const 32)))
+      (br $l4)))
+    (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+    (block $b1 (loop $l1
+      (br_if $b1 (i32.ge_u (local.get $k) (local.get $end)))
+      (local.set $s (f64.add (local.get $s)
+        (f64.mul (f64.load (i32.add (local.get $r) (local.get $k))) (f64.load (i32.add (local.get $d) (local.get $k))))))
+      (local.set $p (i32.add (local.get $e) (local.get $k)))
+      (f64.store (local.get $p) (f64.add (f64.load (local.get $p)) (f64.mul (local.get $f) (f64.load (i32.add (local.get $r) (local.get $k))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 8)))
+      (br $l1)))
+    (local.get $s))
+
+  ;; Householder reduction of a symmetric n×n V (lower triangle) to tridiagonal form, without
   ;; accumulating Q: the EISPACK tred2 reduction of src/linalg/eigh.ts step for step (see there),
   ;; its row loops as the dot and axpy kernels. On exit d has the diagonal of T on V's diagonal
   ;; (read by the caller), e[1..n-1] the subdiagonal, h[s] the reflector norms, V the reflectors.
@@ -497,8 +553,7 @@
             (local.set $p (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))
             (f64.store (local.get $p) (f64.add (f64.load (local.get $p))
               (f64.add (f64.mul (f64.load (i32.add (local.get $rowj) (i32.shl (local.get $j) (i32.const 3)))) (local.get $f))
-                       (call $dot (local.get $rowj) (local.get $d) (local.get $j)))))
-            (call $axpy (local.get $f) (local.get $rowj) (local.get $e) (local.get $j))
+                       (call $dotAxpy (local.get $rowj) (local.get $d) (local.get $f) (local.get $e) (local.get $j)))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $l4)))
           ;; e /= h; f = eᵀd; e -= (f / 2h) d
@@ -518,8 +573,8 @@
           (block $b6 (loop $l6
             (br_if $b6 (i32.ge_s (local.get $k) (local.get $i)))
             (local.set $rowj (i32.add (local.get $V) (i32.mul (local.get $k) (local.get $ns))))
-            (call $axpy (f64.neg (f64.load (i32.add (local.get $d) (i32.shl (local.get $k) (i32.const 3))))) (local.get $e) (local.get $rowj) (i32.add (local.get $k) (i32.const 1)))
-            (call $axpy (f64.neg (f64.load (i32.add (local.get $e) (i32.shl (local.get $k) (i32.const 3))))) (local.get $d) (local.get $rowj) (i32.add (local.get $k) (i32.const 1)))
+            (call $axpy2 (f64.neg (f64.load (i32.add (local.get $d) (i32.shl (local.get $k) (i32.const 3))))) (local.get $e)
+              (f64.neg (f64.load (i32.add (local.get $e) (i32.shl (local.get $k) (i32.const 3))))) (local.get $d) (local.get $rowj) (i32.add (local.get $k) (i32.const 1)))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $l6)))
           ;; d = row i-1; row i zeroed

@@ -80,8 +80,35 @@ export function createRng(seed: number): Rng {
     bernoulli: (p: number) => (uniform() < checkNumber("Rng.bernoulli", "p", p, { min: 0, max: 1 }) ? 1 : 0),
     int: (n: number) => Math.floor(uniform() * checkInteger("Rng.int", "n", n, 1)),
     gaussians: (n: number) => {
+      // The draws of n calls of gaussian(), in one loop on local copies of the state with next()
+      // written out (a closure over the state costs a context access per step): measured at
+      // n = 9.2·10⁶ (a d = 100 Gaussian ensemble at m = 922, drawn by every grid job) 0.63–0.87 s
+      // through gaussian(), 0.35–0.53 s here (interleaved runs, shared machine; about 0.2 s of
+      // either is the first touch of the 74 MB array).
       const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = gaussian();
+      let i = 0;
+      if (n > 0 && spare !== null) { out[i++] = spare; spare = null; }
+      let sa = a, sb = b, sc = c, sd = d, t = 0, hi = 0, lo = 0, u = 0, v = 0, w = 0;
+      while (i < n) {
+        do {
+          hi = Math.imul(rotl(Math.imul(sb, 5), 7), 9) >>> 0;
+          t = sb << 9; sc ^= sa; sd ^= sb; sb ^= sc; sa ^= sd; sc ^= t; sd = rotl(sd, 11);
+          lo = Math.imul(rotl(Math.imul(sb, 5), 7), 9) >>> 0;
+          t = sb << 9; sc ^= sa; sd ^= sb; sb ^= sc; sa ^= sd; sc ^= t; sd = rotl(sd, 11);
+          u = 2 * (((hi >>> 5) * 67108864 + (lo >>> 6)) / 9007199254740992) - 1;
+          hi = Math.imul(rotl(Math.imul(sb, 5), 7), 9) >>> 0;
+          t = sb << 9; sc ^= sa; sd ^= sb; sb ^= sc; sa ^= sd; sc ^= t; sd = rotl(sd, 11);
+          lo = Math.imul(rotl(Math.imul(sb, 5), 7), 9) >>> 0;
+          t = sb << 9; sc ^= sa; sd ^= sb; sb ^= sc; sa ^= sd; sc ^= t; sd = rotl(sd, 11);
+          v = 2 * (((hi >>> 5) * 67108864 + (lo >>> 6)) / 9007199254740992) - 1;
+          w = u * u + v * v;
+        } while (w >= 1 || w === 0);
+        const f = Math.sqrt((-2 * Math.log(w)) / w);
+        out[i++] = u * f;
+        if (i < n) out[i++] = v * f;
+        else spare = v * f;
+      }
+      a = sa; b = sb; c = sc; d = sd;
       return out;
     },
     fork: (label: number) => createRng(deriveSeed(seed, label)),

@@ -12,10 +12,10 @@
  * pseudo-inverse; in every case b must lie in the range of A, which is checked once.
  */
 import { checkMemory } from "../util/memory.js";
-import type { Matrix } from "../linalg/matrix.js";
+import { type Matrix, transpose } from "../linalg/matrix.js";
 import { eigh } from "../linalg/eigh.js";
 import type { MeasurementOperator } from "../problems/operator.js";
-import { BLOCKED_GRAM_SCRATCH, Float64Arena, blockedGram, gramOfColumns } from "../kernels/index.js";
+import { BLOCKED_GRAM_SCRATCH, Float64Arena, blockedGram, gramOfColumns, transformBlocks } from "../kernels/index.js";
 
 /** Relative residual ‖A(P(0)) − b‖/‖b‖ above which b is declared outside the range of A. */
 export const INCONSISTENCY_TOL = 1e-8;
@@ -48,8 +48,10 @@ let spareArena: Float64Arena | undefined;
 
 function takeArena(capacity: number): Float64Arena {
   const spare = spareArena;
+  // Let go of a spare that does not fit before the new memory is allocated, so that the two are
+  // not held at once (two 100 MB arenas at d = 100).
+  spareArena = undefined;
   if (spare !== undefined && spare.capacity >= capacity && spare.capacity <= 4 * capacity) {
-    spareArena = undefined;
     spare.reset();
     return spare;
   }
@@ -85,7 +87,8 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
     arena = takeArena(m * m + m + (extra > 0 ? extra + 2 * n + m : 0));
     const gram = arena.alloc(m * m), k = arena.kernels;
     if (dense !== undefined) {
-      const R = arena.alloc(m * n, dense), tile = arena.alloc(BLOCKED_GRAM_SCRATCH);
+      const R = arena.alloc(m * n), tile = arena.alloc(BLOCKED_GRAM_SCRATCH);
+      dense(R);
       fillGram = () => blockedGram(k, R, m, n, gram, tile);
       map = {
         forward: (x, out) => k.gemv(R.byteOffset, m, n, x.byteOffset, out.byteOffset),
@@ -149,6 +152,23 @@ export function affineProjector(fn: string, A: MeasurementOperator, b: Float64Ar
     gramRank = 0;
     for (let i = 0; i < m; i++) if (diagonal[i] > cut) { inv[i] = 1 / diagonal[i]; gramRank++; }
     solveGram = (r) => { const mu = new Float64Array(m); for (let i = 0; i < m; i++) mu[i] = inv[i] * r[i]; return mu; };
+    const mask = completionMask(A);
+    if (mask !== undefined) {
+      // A completion map changes only the observed entries: the same arithmetic as the general
+      // projection below, without its validated apply, a d1×d2 adjoint and a pass over it per call
+      // (bitwise the same result; these were about 5% of a completion iteration at d = 100).
+      const { index, weights } = mask;
+      denseProject = (z, out) => {
+        const Z = z.data, mu = new Float64Array(m);
+        if (out !== Z) out.set(Z);
+        for (let k = 0; k < m; k++) {
+          const t = index[k], w = weights === undefined ? 1 : weights[k];
+          mu[k] = inv[k] * (w * Z[t] - b[k]);
+          out[t] = Z[t] - w * mu[k];
+        }
+        return mu;
+      };
+    }
   } else {
     const L = G as Float64Array, k = (arena as Float64Arena).kernels, work = (arena as Float64Arena).alloc(m);
     const failedPivot = k.cholesky(L.byteOffset, m);
@@ -242,11 +262,15 @@ function checkConsistency(fn: string, A: MeasurementOperator, b: Float64Array, p
  * takes over 20 s; N at n = 400 takes 0.1 s). With N⁺ from its eigendecomposition,
  * P(z) = z − N⁺A*(A(z) − b), and the multiplier μ = (AA*)⁺r = A(N⁺ N⁺ A*(r)) satisfies A*(μ) = N⁺A*(r).
  */
-function overdeterminedProjector(fn: string, A: MeasurementOperator, b: Float64Array, dense: Float64Array | undefined): AffineProjector {
+function overdeterminedProjector(fn: string, A: MeasurementOperator, b: Float64Array, dense: ((out: Float64Array) => void) | undefined): AffineProjector {
   const m = A.m, n = A.d1 * A.d2;
   const asMatrix = (data: Float64Array): Matrix => ({ rows: A.d1, cols: A.d2, data });
   let N: Matrix;
-  if (dense !== undefined) N = { rows: n, cols: n, data: gramOfColumns(dense, m, n) };
+  if (dense !== undefined) {
+    const rows = new Float64Array(m * n);
+    dense(rows);
+    N = { rows: n, cols: n, data: gramOfColumns(rows, m, n) };
+  }
   else {
     N = { rows: n, cols: n, data: new Float64Array(n * n) };
     const e = new Float64Array(n);
@@ -312,6 +336,16 @@ function structuredGramDiagonal(A: MeasurementOperator): Float64Array | undefine
   return weights.map((w) => w * w);
 }
 
+/** The observed entries (row-major indices into d1×d2) and weights of a completion map. */
+function completionMask(A: MeasurementOperator): { index: Int32Array; weights: Float64Array | undefined } | undefined {
+  if (A.kind !== "completion" || structuredGramDiagonal(A) === undefined) return undefined;
+  const { rowIndex, colIndex, weights } = A as unknown as { rowIndex: Int32Array; colIndex?: unknown; weights?: Float64Array };
+  if (!(colIndex instanceof Int32Array) || colIndex.length !== A.m) return undefined;
+  const index = new Int32Array(A.m);
+  for (let k = 0; k < A.m; k++) index[k] = rowIndex[k] * A.d2 + colIndex[k];
+  return { index, weights };
+}
+
 /** A and A* in the SIMD kernels on arena arrays (x: d1·d2, y: m). */
 interface KernelMap {
   forward(x: Float64Array, out: Float64Array): void;
@@ -333,10 +367,26 @@ function rankOneFactors(A: MeasurementOperator): { a: Matrix; b: Matrix } | unde
   return undefined;
 }
 
-/** The m×(d1·d2) row matrix of a Gaussian-ensemble operator (src/problems GaussianOperator.rows), if present. */
-function denseRows(A: MeasurementOperator): Float64Array | undefined {
-  if (A.kind !== "gaussian") return undefined;
-  const rows = (A as { rows?: Matrix }).rows;
-  if (rows === undefined || !(rows.data instanceof Float64Array) || rows.rows !== A.m || rows.cols !== A.d1 * A.d2) return undefined;
-  return rows.data;
+/**
+ * Writes the m×(d1·d2) row matrix of a Gaussian-ensemble operator (src/problems GaussianOperator.rows)
+ * into `out`, or of its rescaling B_i = Pᵀ A_i Qᵀ (src/problems RescaledOperator with a Gaussian
+ * base: the flat program, eq. (20)), formed right there so that it exists only in the kernel arena;
+ * undefined for other operators.
+ */
+function denseRows(A: MeasurementOperator): ((out: Float64Array) => void) | undefined {
+  const { m, d1, d2 } = A;
+  const rowsOf = (G: MeasurementOperator): Float64Array | undefined => {
+    const rows = (G as { rows?: Matrix }).rows;
+    if (G.kind !== "gaussian" || rows === undefined || !(rows.data instanceof Float64Array) || rows.rows !== m || rows.cols !== d1 * d2) return undefined;
+    return rows.data;
+  };
+  if (A.kind === "gaussian") {
+    const R = rowsOf(A);
+    return R === undefined ? undefined : (out) => out.set(R);
+  }
+  if (A.kind !== "rescaled") return undefined;
+  const { base, left, right } = A as { base?: MeasurementOperator; left?: Matrix; right?: Matrix };
+  const R = base === undefined || base.d1 !== d1 || base.d2 !== d2 || base.m !== m ? undefined : rowsOf(base);
+  if (R === undefined || left?.rows !== d1 || left.cols !== d1 || right?.rows !== d2 || right.cols !== d2) return undefined;
+  return (out) => transformBlocks(R, m, d1, d2, transpose(left).data, transpose(right).data, out);
 }

@@ -29,6 +29,16 @@ test("runGrid gives identical rows with 1 and 2 workers, in (cell, trial) order,
   assert.deepEqual([one.total, one.computed, one.cached, one.failed], [18, 18, 0, 0]);
 });
 
+test("with 2 workers runGrid starts the costliest jobs first (the task's estimate) and still returns rows in grid order", async () => {
+  // demoCost is x: the x = 2 jobs start first, the x = 0 jobs last.
+  const res = await runGrid({ ...spec, settings: { clock: true, work: 20000 } }, { workers: 2 });
+  assert.deepEqual(res.rows.slice(0, 2).map((r) => [r.x, r.y, r.trial]), [[0, "a", 0], [0, "a", 1]]);
+  // The first job of each cost starts in cost order (a worker thread slow to start may hold one
+  // early job while the other runs many, so later starts can interleave).
+  const first = (x: number) => Math.min(...res.rows.filter((r) => r.x === x).map((r) => r.started as number));
+  assert.ok(first(2) < first(1) && first(1) < first(0), `first starts by cost: x = 2 ${first(2)}, x = 1 ${first(1)}, x = 0 ${first(0)}`);
+});
+
 test("runGrid reports progress for every job, ending at done = total", async () => {
   const seen: RunProgress[] = [];
   await runGrid(spec, { workers: 2, onProgress: (p) => seen.push(p) });

@@ -69,7 +69,8 @@ for (const [name, A] of ops()) {
       }
       if (A.kind === "quadratic") assert.equal(B.kind, "quadratic");
       if (A.kind === "bilinear") assert.equal(B.kind, "bilinear");
-      if (A.kind === "gaussian") assert.equal(B.kind, "gaussian");
+      // Gaussian: B keeps A (no copy of its m·d1·d2 rows); the affine projector forms its rows.
+      if (A.kind === "gaussian") assert.ok(B.kind === "rescaled" && (B as { base?: unknown }).base === A);
       if (A.kind === "completion") assert.equal(B.kind, diagonal ? "completion" : "bilinear");
     });
   }

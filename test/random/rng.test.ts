@@ -42,3 +42,17 @@ test("createRng and bernoulli reject bad arguments by name", () => {
   assert.throws(() => createRng(-1), /createRng: seed must be an integer in \[0, 4294967295\]; received -1/);
   assert.throws(() => createRng(1).bernoulli(1.5), /Rng.bernoulli: p must be a finite number ≥ 0 and ≤ 1; received 1.5/);
 });
+
+test("gaussians(n) gives exactly the draws of n calls of gaussian(), keeping the spare between calls and the stream for uniform()", () => {
+  // The batch loop works on local copies of the generator state (issue 11: instance generation).
+  const batch = createRng(42), single = createRng(42);
+  const one = () => single.gaussian();
+  for (const n of [0, 1, 4, 7, 1, 1000, 3]) {
+    const got = batch.gaussians(n);
+    const want = Float64Array.from({ length: n }, one);
+    assert.deepEqual(got, want);
+    // Interleaved draws of the other kinds stay in step too.
+    assert.equal(batch.uniform(), single.uniform());
+    assert.equal(batch.gaussian(), single.gaussian());
+  }
+});

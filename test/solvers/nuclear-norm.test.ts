@@ -5,6 +5,7 @@ import { singularValues } from "../../src/linalg/svd.js";
 import { nuclearNorm } from "../../src/linalg/norms.js";
 import { sampleGaussianOperator, sampleQuadraticOperator, sampleCompletionOperator, sampleBilinearOperator, identityOperator } from "../../src/problems/index.js";
 import type { MeasurementOperator } from "../../src/problems/operator.js";
+import { IterationMonitor, checkSolverOptions } from "../../src/solvers/solver-result.js";
 import { nuclearNormMin } from "../../src/solvers/nuclear-norm.js";
 import { assertClose } from "../helpers.js";
 import { denseOperator, lowRankTruth, symmetricTruth } from "./dense-operator.js";
@@ -192,4 +193,22 @@ test("nuclearNormMin is scale-free in b: b×1e-170 and b×1e200 give the b×1 so
     // ρ in the caller's units (it scales as 1/s; b·s is not an exact rescaling of b, so the paths differ in rounding).
     assertClose(r.rho * s, ref.rho, 1e-3, 0, `×${s}: ρ`);
   }
+});
+
+test("IterationMonitor: the first change of ρ may come after firstBalance iterations, later ones only balanceEvery apart", () => {
+  const opts = checkSolverOptions("test", { recordHistory: false });
+  const changes = (monitor: IterationMonitor) => {
+    const at: number[] = [];
+    // Primal residual 100× the dual: a rebalance is due at every chance; ρ as the solver would keep it.
+    let rho = 1;
+    for (let it = 1; it <= 250; it++) {
+      const { rescale } = monitor.step(it, 1e-2, 1e-4, 0, rho);
+      if (rescale !== 1) { at.push(it); rho *= rescale; }
+    }
+    return at;
+  };
+  assert.deepEqual(changes(new IterationMonitor(opts, 1, 100, 10)), [10, 110, 210]);
+  assert.deepEqual(changes(new IterationMonitor(opts, 1, 100)), [100, 200]);
+  // The plain iteration's default: every 5.
+  assert.equal(changes(new IterationMonitor(opts, 1)).slice(0, 3).join(), "5,10,15");
 });
