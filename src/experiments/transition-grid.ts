@@ -12,8 +12,9 @@
  *   1.08–1.22 times it for the network (r = 3) and 0.91–1.25 for covariance estimation (r = 2), inside the
  *   default span.
  * - "completion": r(2d − r)·ln d / d² (degrees of freedom times a coupon-collector log
- *   factor, as a fraction of the d² entries). No exact threshold is known; this centre is calibrated
- *   on notebook 04's measured crossings (d = 10…40, p every 0.1): p₅₀·d² / (r(2d − r) ln d) = 1.0–1.1.
+ *   factor, as a fraction of the d² entries). No exact threshold is known; this centre was calibrated
+ *   on notebook 04's first, coarse grid (d = 10…40, p every 0.1: 1.0–1.1 times it), and its full
+ *   grid (d = 20…100, 16 values of p per d) measures p₅₀ at 0.89–1.11 times it.
  *
  * Default spans: m ∈ [0.6, 1.5]·centre, p ∈ [0.6, 1.6]·centre clipped to (0, 1]; 16 values, evenly
  * spaced, m rounded to integers (duplicates at small d dropped), p to 4 decimals.
