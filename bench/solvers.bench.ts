@@ -41,7 +41,7 @@ import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Matrix, frobeniusNorm, matmulNT, scale, sub, transpose } from "../dist/linalg/matrix.js";
-import { BLOCKED_GRAM_SCRATCH, Float64Arena, blockedGram, blockMoments, transformBlocks } from "../dist/kernels/index.js";
+import { BLOCKED_GRAM_SCRATCH, Float64Arena, blockedGram, transformBlocks } from "../dist/kernels/index.js";
 import { rescalingMatrices } from "../dist/problems/rescaling.js";
 import { singularValueThreshold } from "../dist/solvers/prox.js";
 import { AndersonAcceleration } from "../dist/solvers/anderson.js";

@@ -125,7 +125,7 @@ export function pngWidth(out: Output): number | undefined {
 }
 
 type Output = { output_type: string; name?: string; data?: Record<string, unknown>; metadata?: Record<string, unknown> };
-type NotebookCell = { cell_type: string; source: string | string[]; outputs?: Output[] };
+type NotebookCell = { cell_type: string; source: string | string[]; outputs?: Output[]; execution_count?: number | null };
 export type Notebook = { cells: NotebookCell[] };
 
 export function readNotebook(file: string): Notebook {
