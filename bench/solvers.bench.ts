@@ -24,10 +24,11 @@
  *   0.70 s against OpenBLAS's 0.23 s (m²d²/2 multiply-adds at the 128-bit WebAssembly SIMD peak, no
  *   fused multiply-add; OpenBLAS uses 256-bit FMA), and the first touch of the 81 MB kernel arena
  *   costs 0.3 s of page faults on this VM.
- * - Completion d = 100 at 2× its transition: 2.9× (3.9× in a rerun; 98 iterations, NumPy 155 at 0.45 ms each).
- *   Measured reason: the thresholding alone, 0.43 ms at d = 100 (tridiagonalization in wasm;
- *   LAPACK's dsyevr route 0.33 ms), times 98 iterations is already above 0.5× NumPy's whole solve.
- * - Bilinear 0.17–0.56×, quadratic 0.39–0.51×, completion at its transition 0.54–0.55× (plain at 2×: 0.07×).
+ * - Completion d = 100 at its measured transition (p = 0.19, notebook 04) and at twice it: 2.2–3.6×
+ *   (54–95 iterations, NumPy 88–177 at about 0.45 ms each). Measured reason: the thresholding alone,
+ *   0.43 ms at d = 100 (tridiagonalization in wasm; LAPACK's dsyevr route 0.33 ms), plus the Anderson
+ *   step (0.37 ms) per iteration is more than NumPy's whole iteration.
+ * - Bilinear 0.17–0.56×, quadratic 0.39–0.51×.
  * - Peak RSS of one d = 100, m = 1000 flat solve: 232 MB (46 MB before the solve), target 300 MB.
  * - Two workers at d = 100 (six values of m, one trial): 500 MB peak RSS, target 1 GB.
  * - Two-worker speed-up (target 1.8×): not re-measured on an idle machine. On 24 solves at
@@ -240,7 +241,8 @@ function denseRowsOf(A: MeasurementOperator): Float64Array {
 function largeTable(): void {
   const cells: RecoveryCell[] = [];
   for (const ensemble of ["gaussian", "bilinear"] as const) for (const d of [50, 80, 100, 120]) for (const f of [1, 1.5]) cells.push({ ensemble, d, r: 2, m: Math.round(f * DELTA[d]) });
-  for (const p of [0.092, 0.184]) cells.push({ ensemble: "completion", d: 100, r: 2, p });
+  // Completion at its transition and at twice it: notebook 04 measures p₅₀ = 0.162 (flat) and 0.188 (plain) at d = 100.
+  for (const p of [0.19, 0.38]) cells.push({ ensemble: "completion", d: 100, r: 2, p });
   for (const f of [1, 1.5]) cells.push({ ensemble: "quadratic", d: 60, r: 3, m: Math.round(f * 540) });
   console.log(`solvers bench (large): one solve per row, tol ${tol}; ours: Anderson-accelerated ADMM; NumPy: THE PLAIN ADMM of bench/ref (1 BLAS thread)`);
   console.log("(s: CPU seconds of the solving process, user + system, set-up included; ratio of CPU times, wall-clock ratio after it: the machine is shared)");
