@@ -31,11 +31,11 @@
  * - Bilinear 0.17–0.56×, quadratic 0.39–0.51×.
  * - Peak RSS of one d = 100, m = 1000 flat solve: 232 MB (46 MB before the solve), target 300 MB.
  * - Two workers at d = 100 (six values of m, one trial): 500 MB peak RSS, target 1 GB.
- * - Two-worker speed-up (target 1.8×): not re-measured on an idle machine. On 24 solves at
- *   d = 60–80 two workers took the same CPU time as one (23.2 against 23.4 s), while the two
- *   workers got 0.83 cores on average from the shared machine; a bare streaming pass over A at
- *   d = 100 took 2.5 ms of CPU alone and 3.4–3.8 ms beside a second streaming process, the bound
- *   where solves are all passes. Jobs now start largest first.
+ * - Two-worker speed-up (target 1.8×), grid-large on the idle machine (7 Dec 2026): 153 s with one
+ *   worker, 71 s with two (2.16×; jobs start largest first), peak RSS 332 and 607 MB; NumPy run
+ *   sequentially 340 s (two workers / NumPy 0.21). A bare streaming pass over A at d = 100 takes
+ *   2.5 ms of CPU alone and 3.4–3.8 ms beside a second streaming process: the bound where solves
+ *   are all passes.
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
