@@ -78,18 +78,10 @@ const SAFEGUARD = 1;
  * the plain iteration took 4170.
  */
 const ACCELERATED_BALANCE_EVERY = 100;
-/**
- * The first change may come after 10 iterations: the initial ρ is a heuristic, at d = 100,
- * m = 922 (flat) off by 4.5× (the first 100 iterations ran at ρ = 54 before the rebalance to 12).
- * Measured on 54 solves (Gaussian d = 30–100 near and above δ, bilinear d = 50–100, completion
- * and quadratic at issue 11's sizes): 11,815 iterations in all → 11,144; those that took ≤ 200
- * iterations 13% fewer, the hard ones near δ (200–1,700 iterations) as many in all, up or down by
- * up to 20% each (first change after 20: 11,852; gaps 5, 10, 20, … doubling to 100: 13,218).
- * On issue 11's grid cells at d = 60 (m = 0.8–1.25δ, 2 trials, both programs): 4,094 → 3,562,
- * failed solves included. Below δ at d = 20–30 the failing solves took 13–30% more (216 solves of
- * four ensembles: 106,897 → 111,183 iterations, the same 130 successes).
- */
-const ACCELERATED_FIRST_BALANCE = 10;
+// The first change waits the same 100 iterations. Allowing it after 10 saved 6% of the iterations
+// on issue 11's sizes (54 solves: 11,815 → 11,144), but made a quadratic-network flat solve
+// (d = 6, m = 27; test/solvers/nuclear-norm.test.ts) run away under acceleration, error 5.5·10³ at
+// the cap, where it converged in 26 iterations before.
 
 
 /** min ‖X‖_* s.t. A(X) = b. Throws on bad input, inconsistent b, or divergence. */
@@ -138,9 +130,7 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   // starting point, so the first prox keeps its dominant directions; scale-equivariant in b.
   let rho = opts.rho !== undefined ? timesPow2(opts.rho, e) : 5 / Math.max(largestSingularValue(Y, d1, d2, symmetric), 1e-300);
   const rho0 = rho;
-  const monitor = acceleration === "anderson"
-    ? new IterationMonitor(opts, timesPow2(rho0, -e), ACCELERATED_BALANCE_EVERY, ACCELERATED_FIRST_BALANCE)
-    : new IterationMonitor(opts, timesPow2(rho0, -e));
+  const monitor = new IterationMonitor(opts, timesPow2(rho0, -e), acceleration === "anderson" ? ACCELERATED_BALANCE_EVERY : undefined);
   if (options.dual0 !== undefined) for (let i = 0; i < n; i++) U[i] = options.dual0.data[i] / rho;
 
   const alpha = opts.relaxation;

@@ -126,13 +126,9 @@ export class IterationMonitor {
   readonly primalHistory: number[] = [];
   readonly dualHistory: number[] = [];
   private lastBalance = 0;
-  private balanced = false;
 
-  /**
-   * balanceEvery: least iterations between two changes of ρ (an accelerated solver restarts its
-   * history at each); firstBalance: least iterations before the first change (default the same).
-   */
-  constructor(private readonly opts: CheckedSolverOptions, private readonly rho0: number, private readonly balanceEvery = BALANCE_EVERY, private readonly firstBalance = balanceEvery) {}
+  /** balanceEvery: least iterations between two changes of ρ (an accelerated solver restarts its history at each). */
+  constructor(private readonly opts: CheckedSolverOptions, private readonly rho0: number, private readonly balanceEvery = BALANCE_EVERY) {}
 
   /** Records an iteration; `rescale` is the factor to multiply ρ by and divide the scaled dual by (1: keep). */
   step(iteration: number, primal: number, dual: number, objective: number, rho: number): { converged: boolean; rescale: number } {
@@ -145,11 +141,10 @@ export class IterationMonitor {
     }
     opts.onIteration?.({ iteration, primalResidual: primal, dualResidual: dual, objective, rho });
     if (primal <= opts.tol && dual <= opts.tol) return { converged: true, rescale: 1 };
-    if (opts.adaptiveRho && iteration - this.lastBalance >= (this.balanced ? this.balanceEvery : this.firstBalance)) {
+    if (opts.adaptiveRho && iteration - this.lastBalance >= this.balanceEvery) {
       const factor = balanceFactor(primal, dual, rho, this.rho0);
       if (factor !== 1) {
         this.lastBalance = iteration;
-        this.balanced = true;
         return { converged: false, rescale: factor };
       }
     }
