@@ -15,21 +15,21 @@
  *   [profile]: the phases of one flat solve at d = 100, m = 922 beside NumPy's.
  * ms/iter is the whole solve time (setup included: Gram matrix, Cholesky, rescaling) / iterations.
  *
- * Issue 11's targets, measured 6 Dec 2026 with other jobs on the 2-core machine (CPU-time ratios):
- * - Gaussian at δ and 1.5δ, d = 50–120: 0.69–0.91× (0.50× and 0.31–0.56× where a solve near δ
+ * Issue 11's targets, measured 7 Dec 2026 with the final code (CPU-time ratios; the README has the table):
+ * - Gaussian at δ and 1.5δ, d = 50–120: 0.60–1.21× (0.34–0.49× where a solve near δ
  *   takes hundreds of iterations), target 0.5×. Measured reason (`profile`, d = 100, m = 922): the
  *   per-iteration passes over A run at NumPy's speed (7.6 against 7.8 ms: both at the memory
- *   bandwidth, the floor the issue names), so at 100–160 iterations (NumPy 150–280) the ratio is
+ *   bandwidth, the floor the issue names), so at 100–200 iterations (NumPy 150–280) the ratio is
  *   the iteration ratio plus set-up, and set-up is 1.5 s against 1.0 s: the Gram matrix AAᵀ takes
  *   0.70 s against OpenBLAS's 0.23 s (m²d²/2 multiply-adds at the 128-bit WebAssembly SIMD peak, no
  *   fused multiply-add; OpenBLAS uses 256-bit FMA), and the first touch of the 81 MB kernel arena
  *   costs 0.3 s of page faults on this VM.
- * - Completion d = 100 at its measured transition (p = 0.19, notebook 04) and at twice it: 2.2–3.6×
- *   (54–95 iterations, NumPy 88–177 at about 0.45 ms each). Measured reason: the thresholding alone,
+ * - Completion d = 100 at its measured transition (p = 0.19, notebook 04) and at twice it: 1.75–3.3×
+ *   (64–120 iterations, NumPy 88–177 at about 0.45 ms each). Measured reason: the thresholding alone,
  *   0.43 ms at d = 100 (tridiagonalization in wasm; LAPACK's dsyevr route 0.33 ms), plus the Anderson
  *   step (0.37 ms) per iteration is more than NumPy's whole iteration.
- * - Bilinear 0.17–0.56×, quadratic 0.39–0.51×.
- * - Peak RSS of one d = 100, m = 1000 flat solve: 232 MB (46 MB before the solve), target 300 MB.
+ * - Bilinear 0.16–0.66×, quadratic 0.41–0.76×.
+ * - Peak RSS of one d = 100, m = 1000 flat solve: 230 MB (46 MB before the solve), target 300 MB.
  * - Two workers at d = 100 (six values of m, one trial): 500 MB peak RSS, target 1 GB.
  * - Two-worker speed-up (target 1.8×), grid-large on the idle machine (7 Dec 2026): 153 s with one
  *   worker, 71 s with two (2.16×; jobs start largest first), peak RSS 332 and 607 MB; NumPy run
