@@ -16,9 +16,8 @@
 // run is mostly kernel start-up and compilation, single-threaded, so two at a time halve it on the
 // 2-core project machine; progress is then plain lines, each naming its notebook.
 import { spawn } from "node:child_process";
-import { availableParallelism } from "node:os";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkFigureOutputs, notebookStem, readNotebook, writeFigures, writeGallery } from "./figures.mjs";
