@@ -330,17 +330,22 @@ function crossing(f: (x: number) => number, target: number, outer: number, inner
 
 /**
  * Flat against plain per d, from `fitTransitions` rows fitted by ["program", "d"] (the program
- * named as successRates names it): both fits and whether their intervals overlap (an unbounded
- * side, null, reaches as far as needed). One row per d, in order of first appearance; a d missing
- * either program is named in the error.
+ * named as successRates names it): both fits, whether their intervals overlap (an unbounded side,
+ * null, reaches as far as needed), whether the flat x₅₀ lies below the plain one (false when
+ * either is missing) and whether the flat interval lies entirely below the plain one. One row per
+ * d, in order of first appearance; a d missing either program is named in the error.
  */
-export function compareTransitions(fits: readonly TransitionFitRow[]): { d: unknown; flat: TransitionFitRow; plain: TransitionFitRow; overlap: boolean }[] {
+export function compareTransitions(fits: readonly TransitionFitRow[]): {
+  d: unknown; flat: TransitionFitRow; plain: TransitionFitRow; overlap: boolean; flatLower: boolean; flatIntervalBelow: boolean;
+}[] {
   if (!Array.isArray(fits)) fail("compareTransitions", "fits", "fitTransitions rows fitted by program and d", fits, TypeError);
   return [...new Set(fits.map((f) => f.d))].map((d) => {
     const [flat, plain] = [PROGRAM_LABELS.flat, PROGRAM_LABELS.plain].map((p) => fits.find((f) => f.d === d && f.program === p));
     if (flat === undefined || plain === undefined) fail("compareTransitions", "fits", `a flat and a plain fit at every d`, `none for ${flat === undefined ? "flat" : "plain"} at d = ${String(d)}`);
     const overlap = (flat.low ?? -Infinity) <= (plain.high ?? Infinity) && (plain.low ?? -Infinity) <= (flat.high ?? Infinity);
-    return { d, flat, plain, overlap };
+    const flatLower = flat.x50 !== null && plain.x50 !== null && flat.x50 < plain.x50;
+    const flatIntervalBelow = (flat.high ?? Infinity) < (plain.low ?? -Infinity);
+    return { d, flat, plain, overlap, flatLower, flatIntervalBelow };
   });
 }
 

@@ -40,11 +40,8 @@ const MAX_QL_ITERATIONS = 60;
 
 /** Symmetric eigendecomposition: values ascending, vectors as columns (a = V diag(values) Vᵀ). */
 export function eigh(a: Matrix, options: EighOptions = {}): EighResult {
-  checkMatrix("eigh", "a", a);
-  if (a.rows !== a.cols) throw new RangeError(`eigh: a must be square; received shape ${shapeOf(a)}.`);
-  const symmetryTol = options.symmetryTol === undefined ? DEFAULT_SYMMETRY_TOL : checkNumber("eigh", "options.symmetryTol", options.symmetryTol, { min: 0 });
+  const w = checkedSymmetric("eigh", a, options);
   const n = a.rows;
-  const w = symmetricPart("eigh", a, symmetryTol);
   const values = new Float64Array(n);
   // Power-of-two scaling (exact) keeps tql2's squares away from overflow and underflow.
   const e = safeScaleExponent(w);
@@ -59,11 +56,8 @@ export function eigh(a: Matrix, options: EighOptions = {}): EighResult {
  * 8n³ flops of eigh).
  */
 export function eigvalsh(a: Matrix, options: EighOptions = {}): Float64Array {
-  checkMatrix("eigvalsh", "a", a);
-  if (a.rows !== a.cols) throw new RangeError(`eigvalsh: a must be square; received shape ${shapeOf(a)}.`);
-  const symmetryTol = options.symmetryTol === undefined ? DEFAULT_SYMMETRY_TOL : checkNumber("eigvalsh", "options.symmetryTol", options.symmetryTol, { min: 0 });
+  const w = checkedSymmetric("eigvalsh", a, options);
   const n = a.rows;
-  const w = symmetricPart("eigvalsh", a, symmetryTol);
   const values = new Float64Array(n);
   const e = safeScaleExponent(w);
   scalePow2(w, -e);

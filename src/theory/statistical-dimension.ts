@@ -43,6 +43,7 @@
  * the eigenvalues of G₂₂. Both are cross-checks: the Monte Carlo value is the one to use at finite d.
  */
 import { eigvalsh, singularValues } from "../linalg/index.js";
+import { mean, standardError } from "../flatness/vectors.js";
 import { createRng, type Rng } from "../random/rng.js";
 import { withTable } from "../util/displayable.js";
 import { checkInteger, fail } from "../util/validate.js";
@@ -92,20 +93,15 @@ export function statisticalDimension(shape: NuclearNormShape, options: Statistic
   const samples = options.samples === undefined ? 1000 : checkInteger(fn, "options.samples", options.samples, 2);
   const seed = options.seed === undefined ? 0 : checkInteger(fn, "options.seed", options.seed, 0, 2 ** 32 - 1);
   const rng = createRng(seed);
-  const values = new Float64Array(samples);
+  const values: number[] = [];
   for (let i = 0; i < samples; i++) {
     const { traceTerm, spectrum } = drawBlocks(s, rng);
-    values[i] = minOverTau(s.r, traceTerm, spectrum).value;
+    values.push(minOverTau(s.r, traceTerm, spectrum).value);
   }
-  let mean = 0;
-  for (const v of values) mean += v;
-  mean /= samples;
-  let ss = 0;
-  for (const v of values) ss += (v - mean) ** 2;
   const dof = degreesOfFreedom(s);
   const result: StatisticalDimensionResult = {
     d1: s.d1, d2: s.d2, r: s.r, symmetric: s.symmetric,
-    delta: dof + mean, stderr: Math.sqrt(ss / (samples - 1) / samples), samples, seed,
+    delta: dof + mean(values), stderr: standardError(values), samples, seed,
     degreesOfFreedom: dof, asymptotic: asymptoticOf(s), ambient: ambientOf(s),
   };
   return withTable(result, `Statistical dimension of the nuclear norm's descent cone (${s.symmetric ? `symmetric ${s.d1}×${s.d1}` : `${s.d1}×${s.d2}`}, rank ${s.r})`, (x) => [

@@ -180,6 +180,7 @@ test("compareTransitions pairs the flat and plain fits of each d and says whethe
   const fits = fitTransitions(rows, { x: "x", by: ["program", "d"] });
   const pairs = compareTransitions(fits);
   assert.deepEqual(pairs.map((p) => [p.d, p.overlap]), [[20, false], [30, true]]);
+  assert.deepEqual([pairs[0].flatLower, pairs[0].flatIntervalBelow, pairs[1].flatIntervalBelow], [true, true, false]);
   assert.equal(pairs[0].flat.program, PROGRAM_LABELS.flat);
   assert.throws(() => compareTransitions(fits.filter((f) => !(f.d === 30 && f.program === PROGRAM_LABELS.plain))),
     /compareTransitions: fits must be a flat and a plain fit at every d; received "none for plain at d = 30"/);
