@@ -12,28 +12,31 @@
  *   d = 100, m = 1000 flat solve; about 8 min), also by FLATLAB_BENCH_LARGE=1;
  *   [grid-large]: issue 11's grid (d = 60, 80, 100; 6 values of m in [0.8δ, 1.25δ]; 3 trials; both
  *   programs) with 1 and 2 workers, each in a fresh process, then the NumPy run of the same solves;
- *   [profile]: the phases of one flat solve at d = 100, m = 922 beside NumPy's.
+ *   [profile [d m]]: the phases of one flat solve (default d = 100, m = 922) beside NumPy's.
  * ms/iter is the whole solve time (setup included: Gram matrix, Cholesky, rescaling) / iterations.
  *
- * Issue 11's targets, measured 7 Dec 2026 with the final code (CPU-time ratios; the README has the table):
- * - Gaussian at δ and 1.5δ, d = 50–120: 0.60–1.21× (0.34–0.49× where a solve near δ
- *   takes hundreds of iterations), target 0.5×. Measured reason (`profile`, d = 100, m = 922): the
+ * Issue 11's targets, measured 7 Dec 2026 in the fifth session (CPU-time ratios; the README has the table):
+ * - Gaussian at δ and 1.5δ, d = 50–120: 0.63–0.92× at 76–156 iterations (0.27–0.59× where a solve
+ *   takes hundreds), target 0.5×. Measured reason (`profile`, d = 100, m = 922): the
  *   per-iteration passes over A run at NumPy's speed (7.6 against 7.8 ms: both at the memory
  *   bandwidth, the floor the issue names), so at 100–200 iterations (NumPy 150–280) the ratio is
  *   the iteration ratio plus set-up, and set-up is 1.5 s against 1.0 s: the Gram matrix AAᵀ takes
  *   0.70 s against OpenBLAS's 0.23 s (m²d²/2 multiply-adds at the 128-bit WebAssembly SIMD peak, no
  *   fused multiply-add; OpenBLAS uses 256-bit FMA), and the first touch of the 81 MB kernel arena
- *   costs 0.3 s of page faults on this VM.
- * - Completion d = 100 at its measured transition (p = 0.19, notebook 04) and at twice it: 1.75–3.3×
- *   (64–120 iterations, NumPy 88–177 at about 0.45 ms each). Measured reason: the thresholding alone,
- *   0.43 ms at d = 100 (tridiagonalization in wasm; LAPACK's dsyevr route 0.33 ms), plus the Anderson
- *   step (0.37 ms) per iteration is more than NumPy's whole iteration.
- * - Bilinear 0.16–0.66×, quadratic 0.41–0.76×.
- * - Peak RSS of one d = 100, m = 1000 flat solve: 230 MB (46 MB before the solve), target 300 MB.
+ *   costs 0.3 s of page faults on this VM (11 µs per page). `profile 50 630`: set-up 175 ms against
+ *   100, the 76 iterations 77 ms against NumPy's 108 in 101 ms.
+ * - Completion d = 100 at its measured transition (p = 0.19, notebook 04) and at twice it: 1.69–3.35×
+ *   (56–99 iterations, NumPy 88–177 at about 0.5 ms each). Measured reason: the thresholding alone,
+ *   0.5–0.7 ms at d = 100 (tridiagonalization in wasm; LAPACK's dsyevr route 0.33 ms), plus the
+ *   Anderson step per iteration is more than NumPy's whole iteration, and the first solve at a new
+ *   size costs 0.13–0.18 s more than a repeat (p = 0.38: 212–236 ms, then 61–80 ms; 2,700–3,300
+ *   page faults make about 35 ms of it; the rest is first-use cost we did not pin down).
+ * - Bilinear 0.17–0.67× (above 0.5 only the d = 50, m = 630 flat row), quadratic 0.36–0.49×.
+ * - Peak RSS of one d = 100, m = 1000 flat solve: 231 MB (46 MB before the solve), target 300 MB.
  * - Two workers at d = 100 (six values of m, one trial): 500 MB peak RSS, target 1 GB.
- * - Two-worker speed-up (target 1.8×), grid-large on the idle machine (7 Dec 2026): 153 s with one
- *   worker, 71 s with two (2.16×; jobs start largest first), peak RSS 332 and 607 MB; NumPy run
- *   sequentially 340 s (two workers / NumPy 0.21). A bare streaming pass over A at d = 100 takes
+ * - Two-worker speed-up (target 1.8×), grid-large: 146–165 s with one worker, 65–87 s with two
+ *   (three runs each; 1.8–2.2×; jobs start largest first), peak RSS 294 and 583 MB; NumPy run
+ *   sequentially 305 s (two workers / NumPy 0.21–0.28). A bare streaming pass over A at d = 100 takes
  *   2.5 ms of CPU alone and 3.4–3.8 ms beside a second streaming process: the bound where solves
  *   are all passes.
  */
@@ -332,8 +335,11 @@ function memory(flat100: boolean): string {
  * and the parts' slow-down in the solve, where each pass over A evicts the caches the thresholding
  * and Anderson's history use; on a shared machine it carries the noise of all the other rows).
  */
+/** `profile [d m]`: the phases of one flat Gaussian solve (default d = 100, m = 922). */
 function profile(): void {
-  const d = 100, cell: RecoveryCell = { ensemble: "gaussian", d, r: 2, m: 922 };
+  const at = process.argv.indexOf("profile"), d = Number(process.argv[at + 1] ?? 100), m0 = Number(process.argv[at + 2] ?? 922);
+  if (!Number.isInteger(d) || !Number.isInteger(m0)) throw new RangeError("bench profile: expected two integers d and m after 'profile'");
+  const cell: RecoveryCell = { ensemble: "gaussian", d, r: 2, m: m0 };
   const { A, b } = recoveryInstance(cell, 1, 7);
   const m = A.m, n = d * d, R = (A as unknown as { rows: Matrix }).rows.data;
   const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
@@ -394,7 +400,7 @@ function profile(): void {
   console.log("phase                                   |      ours |     NumPy | ratio");
   const line = (label: string, a: number, q: number | undefined) => console.log(`${label.padEnd(40)}| ${a.toFixed(2).padStart(9)} | ${q === undefined ? "        —" : q.toFixed(2).padStart(9)} | ${q === undefined || q === 0 ? "" : (a / q).toFixed(2)}`);
   line("moments Σ A_iA_iᵀ, Σ A_iᵀA_i; D1⁻¹, D2⁻¹", ours.moments, ref?.moments);
-  line("first touch of the 81 MB kernel arena", ours.pageFaults, undefined);
+  line(`first touch of the ${Math.round((8 * (m * n + m * m)) / 1e6)} MB kernel arena`, ours.pageFaults, undefined);
   line("rescaled rows vec(Pᵀ A_i Qᵀ)", ours.transform, ref?.transform);
   line("Gram matrix AAᵀ", ours.gram, ref?.gram);
   line("Cholesky", ours.cholesky, ref?.cholesky);

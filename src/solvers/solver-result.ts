@@ -128,10 +128,18 @@ export class IterationMonitor {
   private lastBalance = 0;
 
   /** balanceEvery: least iterations between two changes of ρ (an accelerated solver restarts its history at each). */
-  constructor(private readonly opts: CheckedSolverOptions, private readonly rho0: number, private readonly balanceEvery = BALANCE_EVERY) {}
+  constructor(private readonly opts: CheckedSolverOptions, private readonly rho0: number, private readonly balanceEvery = BALANCE_EVERY, private readonly firstBalance = balanceEvery) {}
 
-  /** Records an iteration; `rescale` is the factor to multiply ρ by and divide the scaled dual by (1: keep). */
-  step(iteration: number, primal: number, dual: number, objective: number, rho: number): { converged: boolean; rescale: number } {
+  /** Whether residual balancing may change ρ at this iteration (enough iterations since the last change). */
+  balanceDue(iteration: number): boolean {
+    return this.opts.adaptiveRho && iteration - this.lastBalance >= (this.lastBalance === 0 ? this.firstBalance : this.balanceEvery);
+  }
+
+  /**
+   * Records an iteration; `rescale` is the factor to multiply ρ by and divide the scaled dual by
+   * (1: keep). mayRebalance false: no change of ρ at this iteration (the solver discards it).
+   */
+  step(iteration: number, primal: number, dual: number, objective: number, rho: number, mayRebalance = true): { converged: boolean; rescale: number } {
     const { opts } = this;
     // An async loop of an interrupted cell goes on after tslab rejects the cell: stop its solves.
     if (iteration % INTERRUPT_EVERY === 0) checkInterrupted(`the solve (iteration ${iteration})`);
@@ -141,7 +149,7 @@ export class IterationMonitor {
     }
     opts.onIteration?.({ iteration, primalResidual: primal, dualResidual: dual, objective, rho });
     if (primal <= opts.tol && dual <= opts.tol) return { converged: true, rescale: 1 };
-    if (opts.adaptiveRho && iteration - this.lastBalance >= this.balanceEvery) {
+    if (mayRebalance && this.balanceDue(iteration)) {
       const factor = balanceFactor(primal, dual, rho, this.rho0);
       if (factor !== 1) {
         this.lastBalance = iteration;
