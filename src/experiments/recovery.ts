@@ -14,13 +14,16 @@
  * negative directions; the split is [NF], our default r1 = r − 1, r2 = 1 for r ≥ 2), and
  * "covariance" (the quadratic ensemble with r2 = 0, Section 7).
  */
-import { type Matrix, frobeniusNorm, sub } from "../linalg/matrix.js";
+import { type Matrix, frobeniusNorm, identity, matmul, sub } from "../linalg/matrix.js";
+import { eigvalsh } from "../linalg/eigh.js";
 import { nuclearNorm } from "../linalg/norms.js";
 import { deriveSeed } from "../random/rng.js";
 import { indefiniteTruth, lowRankTruth } from "../problems/truth.js";
 import type { MeasurementOperator } from "../problems/operator.js";
 import { sampleBilinearOperator, sampleCompletionOperator, sampleGaussianOperator, sampleQuadraticOperator } from "../problems/operators.js";
 import { flatRelaxation, plainRelaxation, type RelaxationResult } from "../solvers/flat-relaxation.js";
+import { rescalingMatrices } from "../problems/rescaling.js";
+import type { IterationInfo } from "../solvers/solver-result.js";
 import { recoverFactors } from "../solvers/factor-recovery.js";
 import { regularityMeasures } from "../solvers/regularity.js";
 import { checkInteger, checkNumber, checkOneOf, fail } from "../util/validate.js";
@@ -58,6 +61,12 @@ export interface RecoverySettings {
   readonly programs?: readonly Program[];
   /** Compute the Figure 4 regularity measures for the flat solution (default true). */
   readonly regularity?: boolean;
+  /**
+   * Stop a solve as soon as its failure is certified (default false; see certifiedFailureTest):
+   * the same verdicts, far fewer iterations for the failing solves that dominate a grid's cost
+   * near the transition. Rows then carry `certifiedFailure`.
+   */
+  readonly certifyFailures?: boolean;
 }
 
 export interface RecoveryRow {
@@ -87,6 +96,11 @@ export interface RecoveryRow {
   /** Figure 4 (flat rows only; null elsewhere or when skipped): our choice of measures, see regularity.ts. */
   readonly normGap: number | null;
   readonly imbalance: number | null;
+  /**
+   * Only with settings.certifyFailures: true when the solve was stopped because its failure was
+   * certified (converged is then false, success 0, and error is that of the stopped iterate).
+   */
+  readonly certifiedFailure?: boolean;
 }
 
 /** The keys of a cell of each ensemble: an axis that does not apply (p on a Gaussian cell) is an error. */
@@ -94,7 +108,7 @@ function cellKeys(ensemble: Ensemble): string[] {
   return ["ensemble", "d", "r", ...(ensemble === "completion" ? ["p"] : ["m"]), ...(ensemble === "quadratic" ? ["r2"] : [])];
 }
 
-const SETTINGS_KEYS = ["truthSeed", "tol", "maxIter", "programs", "regularity"];
+const SETTINGS_KEYS = ["truthSeed", "tol", "maxIter", "programs", "regularity", "certifyFailures"];
 
 /** Validates a cell (names the field, and any key that does not apply) and returns it with m, r2 filled in. */
 export function checkRecoveryCell(fn: string, cell: unknown): Required<Omit<RecoveryCell, "p">> & { p: number | null } {
@@ -118,7 +132,7 @@ export function checkRecoveryCell(fn: string, cell: unknown): Required<Omit<Reco
  * them: "settings" in a trial, "spec.settings" in a grid) and fills in the defaults.
  */
 export function checkRecoverySettings(fn: string, settings: unknown, where = "settings"): Required<Omit<RecoverySettings, "maxIter">> & { maxIter: number | undefined } {
-  if (typeof settings !== "object" || settings === null || Array.isArray(settings)) fail(fn, where, "an object {truthSeed, tol?, maxIter?, programs?, regularity?}", settings, TypeError);
+  if (typeof settings !== "object" || settings === null || Array.isArray(settings)) fail(fn, where, "an object {truthSeed, tol?, maxIter?, programs?, regularity?, certifyFailures?}", settings, TypeError);
   const s = settings as Record<string, unknown>;
   checkKeys(fn, where, s, SETTINGS_KEYS);
   const truthSeed = checkInteger(fn, `${where}.truthSeed`, s.truthSeed, 0, 2 ** 32 - 1);
@@ -126,13 +140,15 @@ export function checkRecoverySettings(fn: string, settings: unknown, where = "se
   const maxIter = s.maxIter === undefined ? undefined : checkInteger(fn, `${where}.maxIter`, s.maxIter, 1);
   const regularity = s.regularity ?? true;
   if (typeof regularity !== "boolean") fail(fn, `${where}.regularity`, "a boolean", regularity, TypeError);
+  const certifyFailures = s.certifyFailures ?? false;
+  if (typeof certifyFailures !== "boolean") fail(fn, `${where}.certifyFailures`, "a boolean", certifyFailures, TypeError);
   let programs: readonly Program[] = PROGRAMS;
   if (s.programs !== undefined) {
     if (!Array.isArray(s.programs) || s.programs.length === 0) fail(fn, `${where}.programs`, `a non-empty array of ${PROGRAMS.map((p) => JSON.stringify(p)).join(", ")}`, s.programs, TypeError);
     programs = s.programs.map((p, i) => checkOneOf(fn, `${where}.programs[${i}]`, p, PROGRAMS));
     if (new Set(programs).size !== programs.length) fail(fn, `${where}.programs`, "distinct programs (a repeated program repeats the same solve)", s.programs);
   }
-  return { truthSeed, tol, maxIter, programs, regularity };
+  return { truthSeed, tol, maxIter, programs, regularity, certifyFailures };
 }
 
 /** The grid's check of one recovery job (checkGridSpec calls it for every cell before any solve). */
@@ -160,12 +176,20 @@ export function recoveryTrial(cell: RecoveryCell, trial: number, seed: number, s
   const c = checkRecoveryCell(fn, cell);
   checkInteger(fn, "trial", trial, 0);
   checkInteger(fn, "seed", seed, 0, 2 ** 32 - 1);
-  const { truthSeed, tol, maxIter, programs, regularity } = checkRecoverySettings(fn, settings);
+  const { truthSeed, tol, maxIter, programs, regularity, certifyFailures } = checkRecoverySettings(fn, settings);
   const { truth, A, b } = recoveryInstance(cell, seed, truthSeed);
   const solverOptions = { tol, maxIter, onSingular: "skip" as const };
   const results: Partial<Record<Program, RelaxationResult>> = {};
   for (const program of programs) {
-    results[program] = program === "flat" ? flatRelaxation(A, b, solverOptions) : plainRelaxation(A, b, solverOptions);
+    if (!certifyFailures) {
+      results[program] = program === "flat" ? flatRelaxation(A, b, solverOptions) : plainRelaxation(A, b, solverOptions);
+    } else if (program === "plain") {
+      results[program] = plainRelaxation(A, b, { ...solverOptions, stopWhen: certifiedFailureTest(truth, identity(A.d1), identity(A.d2)) });
+    } else {
+      // D1, D2 as flatRelaxation computes them, passed in so that it does not compute them again.
+      const { D1, D2 } = rescalingMatrices(A, { lossScale: A.kind === "identity" ? 1 : 1 / A.m });
+      results[program] = flatRelaxation(A, b, { ...solverOptions, D1, D2, stopWhen: certifiedFailureTest(truth, D1, D2) });
+    }
   }
   const truthNuclear = nuclearNorm(truth);
   return programs.map((program) => {
@@ -182,8 +206,35 @@ export function recoveryTrial(cell: RecoveryCell, trial: number, seed: number, s
       success: error !== null && error < SUCCESS_TOL ? 1 : 0,
       error, skipped: res.skipped, converged: res.converged, iterations: res.iterations, rank: res.rank,
       timeMs: res.timeMs, normGap, imbalance,
+      ...(certifyFailures ? { certifiedFailure: res.stopped === true } : {}),
     };
   });
+}
+
+/** A certified failure must put every minimizer this many times SUCCESS_TOL from M♮ (margin for the solver's own error). */
+const CERTIFY_MARGIN = 10;
+
+/**
+ * The failure certificate of certifyFailures [D, ours]. The relaxation's solution set is the same
+ * whether or not a solve runs to convergence, so a failure can be decided early. In the program's
+ * coordinates (X = D1 M D2; D1 = D2 = I for the plain program) the truth X♮ = D1 M♮ D2 is
+ * feasible, and the solver reports a bound β ≥ ‖X‖_* of a feasible iterate X, so every minimizer
+ * X* has ‖X*‖_* ≤ β. Then ‖X* − X♮‖_F ≥ (‖X♮‖_* − β)/√min(d1, d2), and its estimate D1⁻¹X*D2⁻¹
+ * lies at least that over ‖D1‖·‖D2‖ (operator norms) from M♮. Once this lower bound reaches
+ * CERTIFY_MARGIN × SUCCESS_TOL, no minimizer is a success and the solve stops. A solve run to
+ * convergence would return (to its tolerance) one of these minimizers, hence fail too; a solve
+ * stopped at the cap counts as a failure either way.
+ */
+export function certifiedFailureTest(truth: Matrix, D1: Matrix, D2: Matrix): (info: IterationInfo) => boolean {
+  const target = nuclearNorm(matmul(matmul(D1, truth), D2));
+  const scale = 1 / (Math.sqrt(Math.min(truth.rows, truth.cols)) * operatorNormPsd(D1) * operatorNormPsd(D2));
+  return (info) => info.feasibleObjectiveBound !== undefined && (target - info.feasibleObjectiveBound) * scale >= CERTIFY_MARGIN * SUCCESS_TOL;
+}
+
+/** ‖D‖_op of a symmetric PSD rescaling matrix (its largest eigenvalue). */
+function operatorNormPsd(D: Matrix): number {
+  const v = eigvalsh(D, { symmetryTol: 1e-8 });
+  return v.length === 0 ? 0 : v[v.length - 1];
 }
 
 /**

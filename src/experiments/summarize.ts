@@ -84,7 +84,7 @@ export function successRates(rows: readonly Row[], x: string, y: string): Summar
   const withErrors = rows.some((r) => "error" in r);
   for (const r of rows) {
     const id = JSON.stringify([r[x], r[y], r.program]);
-    if (r.converged === false && r.skipped !== true) capped.set(id, (capped.get(id) ?? 0) + 1);
+    if (r.converged === false && r.skipped !== true && r.certifiedFailure !== true) capped.set(id, (capped.get(id) ?? 0) + 1);
     if (withErrors) {
       const e = typeof r.error === "number" && Number.isFinite(r.error) ? r.error : null;
       const list = errors.get(id);

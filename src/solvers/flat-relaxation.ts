@@ -93,7 +93,7 @@ export function flatRelaxation(A: MeasurementOperator, b: ArrayLike<number>, opt
   return decorate({
     program: "flat", skipped: false, x: solver.x, estimate, D1, D2, D1inv, D2inv, rank: solver.rank, solver,
     iterations: solver.iterations, primalResidual: solver.primalResidual, dualResidual: solver.dualResidual,
-    objective: solver.objective, timeMs: performance.now() - t0, converged: solver.converged, message: solver.message,
+    objective: solver.objective, timeMs: performance.now() - t0, converged: solver.converged, ...(solver.stopped ? { stopped: true } : {}), message: solver.message,
   });
 }
 
@@ -105,7 +105,7 @@ export function plainRelaxation(A: MeasurementOperator, b: ArrayLike<number>, op
   return decorate({
     program: "plain", skipped: false, x: solver.x, estimate: solver.x, D1: I1, D2: I2, D1inv: I1, D2inv: I2, rank: solver.rank, solver,
     iterations: solver.iterations, primalResidual: solver.primalResidual, dualResidual: solver.dualResidual,
-    objective: solver.objective, timeMs: performance.now() - t0, converged: solver.converged, message: solver.message,
+    objective: solver.objective, timeMs: performance.now() - t0, converged: solver.converged, ...(solver.stopped ? { stopped: true } : {}), message: solver.message,
   });
 }
 

@@ -172,7 +172,7 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   let extrapolated = false, acceptedResidual = Infinity;
   // genuine: z = T(z of the previous iterate), so Y − prevY is the ADMM's dual residual.
   let genuine = false, nextProbe = 0;
-  let primal = Infinity, dual = Infinity, objective = NaN, rank = 0, converged = false, iteration = 0;
+  let primal = Infinity, dual = Infinity, objective = NaN, rank = 0, converged = false, stopped = false, iteration = 0;
 
   while (iteration < opts.maxIter) {
     iteration++;
@@ -219,8 +219,11 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
       const f = (x: number) => timesPow2(x, e).toExponential(2);
       throw new RangeError(`${fn}: the iteration diverged (‖Y‖_F = ${f(Math.sqrt(yy))} at iteration ${iteration}, over ${GROWTH} times the bound ${f(growthBound / GROWTH)} that a converging run stays under); check that A.adjoint is the adjoint of A.apply and that A.gram is A·A*.`);
     }
-    const step = monitor.step(iteration, primal, dual, timesPow2(objective, e), timesPow2(rho, -e), anderson === undefined || genuine);
+    // ‖X‖_* ≤ ‖Y‖_* + ‖X − Y‖_* ≤ ‖Y‖_* + √min(d1, d2)·‖X − Y‖_F, X feasible: a bound on the optimum.
+    const bound = objective + Math.sqrt(Math.min(d1, d2) * rr);
+    const step = monitor.step(iteration, primal, dual, timesPow2(objective, e), timesPow2(rho, -e), anderson === undefined || genuine, timesPow2(bound, e));
     if (step.converged) { converged = true; break; }
+    if (step.stopped) { stopped = true; break; }
     if (genuine && step.rescale === 1) nextProbe = iteration + PROBE_EVERY;
     if (rejected) {
       Z.set(fallback as Float64Array);
@@ -263,14 +266,14 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   anderson?.dispose();
   const W = new Float64Array(n);
   for (let i = 0; i < n; i++) W[i] = rho * U[i];
-  return finish(fn, A, bb, e, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0);
+  return finish(fn, A, bb, e, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0, stopped);
 }
 
 /** b, Y, ρ and the objective are in units of 2^e (b scaled by 2^-e); the result is in the caller's. */
 function finish(
   fn: string, A: MeasurementOperator, b: Float64Array, e: number, projector: AffineProjector, Y: Float64Array, W: Float64Array, rho: number,
   lambda: Float64Array, rank: number, objective: number, primalHistory: number[], dualHistory: number[], converged: boolean,
-  iterations: number, primal: number, dual: number, tol: number, t0: number,
+  iterations: number, primal: number, dual: number, tol: number, t0: number, stopped = false,
 ): NuclearNormMinResult {
   const { d1, d2, symmetric } = A;
   const x: Matrix = { rows: d1, cols: d2, data: Y };
@@ -294,7 +297,8 @@ function finish(
     objective: timesPow2(objective, e),
     timeMs: performance.now() - t0,
     converged,
-    message: stopMessage(fn, converged, iterations, primal, dual, tol),
+    ...(stopped ? { stopped } : {}),
+    message: stopMessage(fn, converged, iterations, primal, dual, tol, stopped),
   };
   return withTable(result, "nuclear-norm minimization", (r) => [
     ["converged", r.converged], ["iterations", r.iterations], ["objective ‖X̂‖_*", r.objective],

@@ -22,6 +22,11 @@ export interface IterationInfo {
   readonly objective: number;
   /** The current penalty ρ (changes under residual balancing). */
   readonly rho: number;
+  /**
+   * nuclearNormMin only: an upper bound on ‖X‖_* of the current feasible iterate X = P(Y − U), and
+   * so on the optimal value: ‖Y‖_* + √min(d1, d2)·‖X − Y‖_F (free to compute, unlike ‖X‖_*).
+   */
+  readonly feasibleObjectiveBound?: number;
 }
 
 export interface SolverOptions {
@@ -39,6 +44,12 @@ export interface SolverOptions {
   readonly recordHistory?: boolean;
   /** Called after every iteration, e.g. for progress; an exception thrown here stops the solve. */
   readonly onIteration?: (info: IterationInfo) => void;
+  /**
+   * Called after every iteration; true stops the solve there and returns its current iterate with
+   * converged: false, stopped: true and a message that says so (not the cap). For a caller's own
+   * certified test, e.g. recoveryTrial's failure certificate (experiments/recovery.ts).
+   */
+  readonly stopWhen?: (info: IterationInfo) => boolean;
 }
 
 export interface SolverResult {
@@ -50,6 +61,8 @@ export interface SolverResult {
   readonly objective: number;
   readonly timeMs: number;
   readonly converged: boolean;
+  /** True when options.stopWhen stopped the solve (converged is then false); absent otherwise. */
+  readonly stopped?: boolean;
   readonly message: string;
 }
 
@@ -61,6 +74,7 @@ export interface CheckedSolverOptions {
   adaptiveRho: boolean;
   recordHistory: boolean;
   onIteration: ((info: IterationInfo) => void) | undefined;
+  stopWhen: ((info: IterationInfo) => boolean) | undefined;
 }
 
 export function checkSolverOptions(fn: string, options: SolverOptions): CheckedSolverOptions {
@@ -75,15 +89,17 @@ export function checkSolverOptions(fn: string, options: SolverOptions): CheckedS
   if (typeof recordHistory !== "boolean") fail(fn, "options.recordHistory", "a boolean", recordHistory, TypeError);
   const onIteration = options.onIteration;
   if (onIteration !== undefined && typeof onIteration !== "function") fail(fn, "options.onIteration", "a function", onIteration, TypeError);
-  return { tol, maxIter, rho, relaxation, adaptiveRho, recordHistory, onIteration };
+  const stopWhen = options.stopWhen;
+  if (stopWhen !== undefined && typeof stopWhen !== "function") fail(fn, "options.stopWhen", "a function", stopWhen, TypeError);
+  return { tol, maxIter, rho, relaxation, adaptiveRho, recordHistory, onIteration, stopWhen };
 }
 
-/** The message of a run that stopped: converged, or the cap with both residuals against tol. */
-export function stopMessage(fn: string, converged: boolean, iterations: number, primal: number, dual: number, tol: number): string {
+/** The message of a run that stopped: converged, stopped by options.stopWhen, or the cap, with both residuals against tol. */
+export function stopMessage(fn: string, converged: boolean, iterations: number, primal: number, dual: number, tol: number, stopped = false): string {
   const e = (x: number) => x.toExponential(1);
-  return converged
-    ? `${fn}: converged after ${iterations} iterations (primal residual ${e(primal)}, dual residual ${e(dual)} ≤ tol ${tol}).`
-    : `${fn}: no convergence after ${iterations} iterations (primal residual ${e(primal)}, dual residual ${e(dual)}, tol ${tol}); raise maxIter or loosen tol.`;
+  if (converged) return `${fn}: converged after ${iterations} iterations (primal residual ${e(primal)}, dual residual ${e(dual)} ≤ tol ${tol}).`;
+  if (stopped) return `${fn}: stopped by options.stopWhen after ${iterations} iterations, not converged (primal residual ${e(primal)}, dual residual ${e(dual)}, tol ${tol}).`;
+  return `${fn}: no convergence after ${iterations} iterations (primal residual ${e(primal)}, dual residual ${e(dual)}, tol ${tol}); raise maxIter or loosen tol.`;
 }
 
 /** Throws the divergence error when any entry is not finite. */
@@ -139,7 +155,7 @@ export class IterationMonitor {
    * Records an iteration; `rescale` is the factor to multiply ρ by and divide the scaled dual by
    * (1: keep). mayRebalance false: no change of ρ at this iteration (the solver discards it).
    */
-  step(iteration: number, primal: number, dual: number, objective: number, rho: number, mayRebalance = true): { converged: boolean; rescale: number } {
+  step(iteration: number, primal: number, dual: number, objective: number, rho: number, mayRebalance = true, feasibleObjectiveBound?: number): { converged: boolean; stopped: boolean; rescale: number } {
     const { opts } = this;
     // An async loop of an interrupted cell goes on after tslab rejects the cell: stop its solves.
     if (iteration % INTERRUPT_EVERY === 0) checkInterrupted(`the solve (iteration ${iteration})`);
@@ -147,15 +163,19 @@ export class IterationMonitor {
       this.primalHistory.push(primal);
       this.dualHistory.push(dual);
     }
-    opts.onIteration?.({ iteration, primalResidual: primal, dualResidual: dual, objective, rho });
-    if (primal <= opts.tol && dual <= opts.tol) return { converged: true, rescale: 1 };
+    const info: IterationInfo = feasibleObjectiveBound === undefined
+      ? { iteration, primalResidual: primal, dualResidual: dual, objective, rho }
+      : { iteration, primalResidual: primal, dualResidual: dual, objective, rho, feasibleObjectiveBound };
+    opts.onIteration?.(info);
+    if (primal <= opts.tol && dual <= opts.tol) return { converged: true, stopped: false, rescale: 1 };
+    if (opts.stopWhen?.(info) === true) return { converged: false, stopped: true, rescale: 1 };
     if (mayRebalance && this.balanceDue(iteration)) {
       const factor = balanceFactor(primal, dual, rho, this.rho0);
       if (factor !== 1) {
         this.lastBalance = iteration;
-        return { converged: false, rescale: factor };
+        return { converged: false, stopped: false, rescale: factor };
       }
     }
-    return { converged: false, rescale: 1 };
+    return { converged: false, stopped: false, rescale: 1 };
   }
 }

@@ -66,7 +66,7 @@ test("checkGridSpec: one validation path for the task's settings and cells, ever
     [{ ...base, settings: { truthSeed: 1, programs: ["bogus"] } }, /f: spec\.settings\.programs\[0\] must be one of "flat", "plain"; received "bogus"/],
     [{ ...base, settings: { truthSeed: 1, programs: "flat" } }, /f: spec\.settings\.programs must be a non-empty array of "flat", "plain"; received "flat"/],
     [{ ...base, settings: { truthSeed: 1, programs: ["flat", "flat"] } }, /f: spec\.settings\.programs must be distinct programs/],
-    [{ ...base, settings: { truthSeed: 1, tolerance: 1e-6 } }, /f: spec\.settings\.tolerance must be absent: the keys here are truthSeed, tol, maxIter, programs, regularity; received 0\.000001/],
+    [{ ...base, settings: { truthSeed: 1, tolerance: 1e-6 } }, /f: spec\.settings\.tolerance must be absent: the keys here are truthSeed, tol, maxIter, programs, regularity, certifyFailures; received 0\.000001/],
     [{ ...base, settings: { truthSeed: 1, tol: -1 } }, /f: spec\.settings\.tol must be a finite number > 0; received -1/],
     [{ ...base, settings: {} }, /f: spec\.settings\.truthSeed must be an integer/],
     [{ ...base, axes: { d: [4], m: [12], p: [0.5] } }, /f: cell\.p must be absent: the keys here are ensemble, d, r, m for the "gaussian" ensemble/],

@@ -59,10 +59,11 @@ test("successRates gives Figure 3 rows per cell and program, and compareSuccess 
   assert.deepEqual(withErrors.map((r) => r.errors), [[0, 2e-7], [null, 3e-7], [4e-7], [5e-7]], "each trial's error per cell, in order (null kept)");
 });
 
-test("successRates counts the solves stopped by the iteration cap per cell (skipped programs are not counted)", async () => {
+test("successRates counts the solves stopped by the iteration cap per cell (skipped programs and certified failures are not counted)", async () => {
   const { successRates, PROGRAM_LABELS } = await import("../../src/experiments/summarize.js");
   const rows = [
     { d: 5, m: 10, program: "flat", success: 0, converged: false, skipped: false },
+    { d: 5, m: 10, program: "flat", success: 0, converged: false, skipped: false, certifiedFailure: true },
     { d: 5, m: 10, program: "flat", success: 1, converged: true, skipped: false },
     { d: 5, m: 10, program: "plain", success: 0, converged: false, skipped: false },
     { d: 5, m: 10, program: "plain", success: 0, converged: false, skipped: false },

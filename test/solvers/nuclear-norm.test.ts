@@ -228,3 +228,23 @@ test("an operator whose adjoint keeps state between calls makes the accelerated 
   // The same operator without the bug converges.
   assert.ok(nuclearNormMin(A, b).converged);
 });
+
+test("nuclearNormMin: each iteration's feasibleObjectiveBound bounds the optimal value, and stopWhen stops the solve with a message", () => {
+  const A = sampleGaussianOperator({ d1: 12, d2: 10, m: 100, seed: 4 });
+  const M = lowRankTruth(12, 10, 2, 4);
+  const b = A.apply(M);
+  const bounds: number[] = [];
+  const full = nuclearNormMin(A, b, { onIteration: (info) => bounds.push(info.feasibleObjectiveBound as number) });
+  assert.ok(full.converged && err(full.x, M) < 1e-6, full.message);
+  // ‖X_k‖_* ≥ optimum = ‖M‖_* (exact recovery) at every iteration, and the bound is at least that.
+  const optimum = nuclearNorm(M);
+  assert.equal(bounds.length, full.iterations);
+  for (const [k, bound] of bounds.entries()) assert.ok(bound >= optimum * (1 - 1e-12), `iteration ${k + 1}: bound ${bound} < optimum ${optimum}`);
+  assert.ok(Math.abs(bounds.at(-1)! - optimum) < 1e-6 * optimum, "the bound tends to the optimum");
+  const stopped = nuclearNormMin(A, b, { stopWhen: (info) => info.iteration === 5 });
+  assert.equal(stopped.converged, false);
+  assert.equal(stopped.stopped, true);
+  assert.equal(stopped.iterations, 5);
+  assert.match(stopped.message, /^nuclearNormMin: stopped by options\.stopWhen after 5 iterations, not converged/);
+  assert.equal(full.stopped, undefined, "a converged run carries no stopped flag");
+});

@@ -27,6 +27,19 @@ test("IterationMonitor: no change of ρ on an iterate the solver discards (mayRe
 
 test("IterationMonitor: converged when both residuals are at most tol, whatever mayRebalance says", () => {
   const monitor = new IterationMonitor(checkSolverOptions("t", { tol: 1e-6 }), 1, 5);
-  assert.deepEqual(monitor.step(7, 1e-6, 5e-7, 1, 1, false), { converged: true, rescale: 1 });
+  assert.deepEqual(monitor.step(7, 1e-6, 5e-7, 1, 1, false), { converged: true, stopped: false, rescale: 1 });
   assert.equal(monitor.primalHistory.length, 1);
+});
+
+test("IterationMonitor: options.stopWhen sees each iteration's info (with the bound when given) and stops the run", () => {
+  const seen: unknown[] = [];
+  const opts = checkSolverOptions("t", { stopWhen: (info) => { seen.push(info); return info.iteration === 3; } });
+  const monitor = new IterationMonitor(opts, 1, 5);
+  assert.deepEqual(monitor.step(2, 1, 1, 7, 1, true, 9), { converged: false, stopped: false, rescale: 1 });
+  assert.deepEqual(monitor.step(3, 1, 1, 7, 1), { converged: false, stopped: true, rescale: 1 });
+  assert.deepEqual(seen, [
+    { iteration: 2, primalResidual: 1, dualResidual: 1, objective: 7, rho: 1, feasibleObjectiveBound: 9 },
+    { iteration: 3, primalResidual: 1, dualResidual: 1, objective: 7, rho: 1 },
+  ]);
+  assert.throws(() => checkSolverOptions("t", { stopWhen: 3 as never }), /t: options\.stopWhen must be a function/);
 });
