@@ -203,7 +203,8 @@ export function recoveryTrial(cell: RecoveryCell, trial: number, seed: number, s
     }
     return {
       ensemble: c.ensemble, d: c.d, r: c.r, m: A.m, p: c.p, trial, seed, program,
-      success: error !== null && error < SUCCESS_TOL ? 1 : 0,
+      // A certified failure fails whatever its stopped iterate's error (every minimizer is ≥ 10·SUCCESS_TOL away).
+      success: error !== null && error < SUCCESS_TOL && res.stopped !== true ? 1 : 0,
       error, skipped: res.skipped, converged: res.converged, iterations: res.iterations, rank: res.rank,
       timeMs: res.timeMs, normGap, imbalance,
       ...(certifyFailures ? { certifiedFailure: res.stopped === true } : {}),

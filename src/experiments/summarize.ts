@@ -73,9 +73,9 @@ export const PROGRAM_LABELS: Readonly<Record<string, string>> = { flat: "flat (r
 /**
  * Figure 3 rows from recovery trials: per (x, y, program) the success rate, the trials and the
  * successes, with the program named for the map's panels; `capped`: the solves that stopped at
- * the iteration cap (converged false, not skipped), whose verdict the cap may have decided; and
- * (when the rows have an `error` field) `errors`, each trial's error in order, for recoveryMap's
- * threshold slider.
+ * the iteration cap (converged false, not skipped, not a certified failure), whose verdict the cap
+ * may have decided; and (when the rows have an `error` field) `errors`, each trial's error in order
+ * (null for a certified failure), for recoveryMap's threshold slider.
  */
 export function successRates(rows: readonly Row[], x: string, y: string): SummaryRow[] {
   const capped = new Map<string, number>();
@@ -86,7 +86,9 @@ export function successRates(rows: readonly Row[], x: string, y: string): Summar
     const id = JSON.stringify([r[x], r[y], r.program]);
     if (r.converged === false && r.skipped !== true && r.certifiedFailure !== true) capped.set(id, (capped.get(id) ?? 0) + 1);
     if (withErrors) {
-      const e = typeof r.error === "number" && Number.isFinite(r.error) ? r.error : null;
+      // A certified failure (settings.certifyFailures) enters the slider as null, a failure at every
+      // threshold: exact up to its certificate's 10⁻⁵ (maps of such rows keep thresholdRange ≤ [-10, -5]).
+      const e = r.certifiedFailure !== true && typeof r.error === "number" && Number.isFinite(r.error) ? r.error : null;
       const list = errors.get(id);
       if (list === undefined) errors.set(id, [e]); else list.push(e);
     }

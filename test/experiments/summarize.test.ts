@@ -73,3 +73,12 @@ test("successRates counts the solves stopped by the iteration cap per cell (skip
     [10, PROGRAM_LABELS.flat, 1], [10, PROGRAM_LABELS.plain, 2], [20, PROGRAM_LABELS.flat, 0],
   ]);
 });
+
+test("successRates gives a certified failure's error to the threshold slider as null (a failure at every threshold)", async () => {
+  const { successRates } = await import("../../src/experiments/summarize.js");
+  const rows = [
+    { d: 5, m: 10, program: "flat", success: 0, error: 3e-3, converged: false, skipped: false, certifiedFailure: true },
+    { d: 5, m: 10, program: "flat", success: 1, error: 2e-10, converged: true, skipped: false, certifiedFailure: false },
+  ];
+  assert.deepEqual(successRates(rows, "d", "m").map((r) => [r.errors, r.capped]), [[[null, 2e-10], 0]]);
+});
