@@ -14,15 +14,13 @@
  * negative directions; the split is [NF], our default r1 = r − 1, r2 = 1 for r ≥ 2), and
  * "covariance" (the quadratic ensemble with r2 = 0, Section 7).
  */
-import { type Matrix, frobeniusNorm, identity, matmul, sub } from "../linalg/matrix.js";
-import { eigvalsh } from "../linalg/eigh.js";
-import { nuclearNorm } from "../linalg/norms.js";
+import { type Matrix, frobeniusNorm, matmul, sub } from "../linalg/matrix.js";
+import { nuclearNorm, operatorNorm } from "../linalg/norms.js";
 import { deriveSeed } from "../random/rng.js";
 import { indefiniteTruth, lowRankTruth } from "../problems/truth.js";
 import type { MeasurementOperator } from "../problems/operator.js";
 import { sampleBilinearOperator, sampleCompletionOperator, sampleGaussianOperator, sampleQuadraticOperator } from "../problems/operators.js";
-import { flatRelaxation, plainRelaxation, type RelaxationResult } from "../solvers/flat-relaxation.js";
-import { rescalingMatrices } from "../problems/rescaling.js";
+import { flatRelaxation, flatRescaling, plainRelaxation, type RelaxationResult } from "../solvers/flat-relaxation.js";
 import type { IterationInfo } from "../solvers/solver-result.js";
 import { recoverFactors } from "../solvers/factor-recovery.js";
 import { regularityMeasures } from "../solvers/regularity.js";
@@ -184,10 +182,10 @@ export function recoveryTrial(cell: RecoveryCell, trial: number, seed: number, s
     if (!certifyFailures) {
       results[program] = program === "flat" ? flatRelaxation(A, b, solverOptions) : plainRelaxation(A, b, solverOptions);
     } else if (program === "plain") {
-      results[program] = plainRelaxation(A, b, { ...solverOptions, stopWhen: certifiedFailureTest(truth, identity(A.d1), identity(A.d2)) });
+      results[program] = plainRelaxation(A, b, { ...solverOptions, stopWhen: certifiedFailureTest(truth) });
     } else {
-      // D1, D2 as flatRelaxation computes them, passed in so that it does not compute them again.
-      const { D1, D2 } = rescalingMatrices(A, { lossScale: A.kind === "identity" ? 1 : 1 / A.m });
+      // Computed here for the certificate and passed in, so that flatRelaxation does not compute them again.
+      const { D1, D2 } = flatRescaling(A);
       results[program] = flatRelaxation(A, b, { ...solverOptions, D1, D2, stopWhen: certifiedFailureTest(truth, D1, D2) });
     }
   }
@@ -226,16 +224,12 @@ const CERTIFY_MARGIN = 10;
  * convergence would return (to its tolerance) one of these minimizers, hence fail too; a solve
  * stopped at the cap counts as a failure either way.
  */
-export function certifiedFailureTest(truth: Matrix, D1: Matrix, D2: Matrix): (info: IterationInfo) => boolean {
-  const target = nuclearNorm(matmul(matmul(D1, truth), D2));
-  const scale = 1 / (Math.sqrt(Math.min(truth.rows, truth.cols)) * operatorNormPsd(D1) * operatorNormPsd(D2));
+export function certifiedFailureTest(truth: Matrix, D1?: Matrix, D2?: Matrix): (info: IterationInfo) => boolean {
+  // D1, D2 omitted: the plain program (D1 = D2 = I).
+  const target = nuclearNorm(D1 === undefined || D2 === undefined ? truth : matmul(matmul(D1, truth), D2));
+  const dNorms = D1 === undefined || D2 === undefined ? 1 : operatorNorm(D1) * operatorNorm(D2);
+  const scale = 1 / (Math.sqrt(Math.min(truth.rows, truth.cols)) * dNorms);
   return (info) => info.feasibleObjectiveBound !== undefined && (target - info.feasibleObjectiveBound) * scale >= CERTIFY_MARGIN * SUCCESS_TOL;
-}
-
-/** ‖D‖_op of a symmetric PSD rescaling matrix (its largest eigenvalue). */
-function operatorNormPsd(D: Matrix): number {
-  const v = eigvalsh(D, { symmetryTol: 1e-8 });
-  return v.length === 0 ? 0 : v[v.length - 1];
 }
 
 /**

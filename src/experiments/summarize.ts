@@ -67,6 +67,11 @@ function fieldList(rows: readonly Row[]): string {
   return names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
 }
 
+/** A solve that stopped at the iteration cap: not converged, not skipped, not a certified failure (recoveryTrial's rows). */
+export function stoppedAtCap(row: { readonly converged?: unknown; readonly skipped?: unknown; readonly certifiedFailure?: unknown }): boolean {
+  return row.converged === false && row.skipped !== true && row.certifiedFailure !== true;
+}
+
 /** The panel names of the two programs in Figure 3 style maps. */
 export const PROGRAM_LABELS: Readonly<Record<string, string>> = { flat: "flat (relaxation (20))", plain: "plain nuclear norm" };
 
@@ -84,7 +89,7 @@ export function successRates(rows: readonly Row[], x: string, y: string): Summar
   const withErrors = rows.some((r) => "error" in r);
   for (const r of rows) {
     const id = JSON.stringify([r[x], r[y], r.program]);
-    if (r.converged === false && r.skipped !== true && r.certifiedFailure !== true) capped.set(id, (capped.get(id) ?? 0) + 1);
+    if (stoppedAtCap(r)) capped.set(id, (capped.get(id) ?? 0) + 1);
     if (withErrors) {
       // A certified failure (settings.certifyFailures) enters the slider as null, a failure at every
       // threshold: exact up to its certificate's 10⁻⁵ (maps of such rows keep thresholdRange ≤ [-10, -5]).

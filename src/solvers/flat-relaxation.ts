@@ -70,8 +70,7 @@ export function flatRelaxation(A: MeasurementOperator, b: ArrayLike<number>, opt
     D1 = checkRescalingMatrix(fn, "options.D1", options.D1, d1);
     D2 = checkRescalingMatrix(fn, "options.D2", options.D2, d2);
   } else {
-    const lossScale = options.lossScale ?? (A.kind === "identity" ? 1 : 1 / A.m);
-    ({ D1, D2 } = rescalingMatrices(A, { lossScale }));
+    ({ D1, D2 } = flatRescaling(A, options.lossScale));
   }
   const inv1 = invertRescaling(D1, "D1", "row", A.kind, rtol);
   const inv2 = invertRescaling(D2, "D2", "column", A.kind, rtol);
@@ -95,6 +94,11 @@ export function flatRelaxation(A: MeasurementOperator, b: ArrayLike<number>, opt
     iterations: solver.iterations, primalResidual: solver.primalResidual, dualResidual: solver.dualResidual,
     objective: solver.objective, timeMs: performance.now() - t0, converged: solver.converged, ...(solver.stopped ? { stopped: true } : {}), message: solver.message,
   });
+}
+
+/** D1, D2 as flatRelaxation computes them when not given (loss scale ω = 1/m by default; 1 for the identity map). */
+export function flatRescaling(A: MeasurementOperator, lossScale?: number): { D1: Matrix; D2: Matrix } {
+  return rescalingMatrices(A, { lossScale: lossScale ?? (A.kind === "identity" ? 1 : 1 / A.m) });
 }
 
 /** nuclearNormMin under the RelaxationResult shape (D1 = D2 = I, estimate = X̂). */

@@ -19,7 +19,7 @@
  * projection multiplier, so (Y, λ) satisfy the KKT conditions: ‖A*(λ)‖_op ≤ 1, ⟨A*(λ), Y⟩ = ‖Y‖_*.
  * The result reports λ and the dual bound ⟨b, λ⟩ / max(1, ‖A*(λ)‖_op) ≤ optimal value.
  */
-import { type Matrix } from "../linalg/matrix.js";
+import { type Matrix, norm2 } from "../linalg/matrix.js";
 import { eigvalsh } from "../linalg/eigh.js";
 import { scalePow2, timesPow2 } from "../linalg/scalar.js";
 import type { MeasurementOperator } from "../problems/operator.js";
@@ -320,12 +320,6 @@ function largestSingularValue(data: Float64Array, d1: number, d2: number, symmet
     return v.length === 0 ? 0 : Math.max(Math.abs(v[0]), Math.abs(v[v.length - 1]));
   }
   return singularValueThreshold({ rows: d1, cols: d2, data }, Infinity, new Float64Array(d1 * d2)).inputOperatorNorm;
-}
-
-function norm2(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
 }
 
 /** e with 2^-e·max|b_i| ∈ [0.5, 1) (0 for b = 0). */

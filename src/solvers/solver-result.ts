@@ -163,12 +163,13 @@ export class IterationMonitor {
       this.primalHistory.push(primal);
       this.dualHistory.push(dual);
     }
-    const info: IterationInfo = feasibleObjectiveBound === undefined
-      ? { iteration, primalResidual: primal, dualResidual: dual, objective, rho }
-      : { iteration, primalResidual: primal, dualResidual: dual, objective, rho, feasibleObjectiveBound };
-    opts.onIteration?.(info);
+    // The info object only when someone reads it (this runs every iteration).
+    const info: IterationInfo | undefined = opts.onIteration === undefined && opts.stopWhen === undefined ? undefined
+      : feasibleObjectiveBound === undefined ? { iteration, primalResidual: primal, dualResidual: dual, objective, rho }
+        : { iteration, primalResidual: primal, dualResidual: dual, objective, rho, feasibleObjectiveBound };
+    if (info !== undefined) opts.onIteration?.(info);
     if (primal <= opts.tol && dual <= opts.tol) return { converged: true, stopped: false, rescale: 1 };
-    if (opts.stopWhen?.(info) === true) return { converged: false, stopped: true, rescale: 1 };
+    if (info !== undefined && opts.stopWhen?.(info) === true) return { converged: false, stopped: true, rescale: 1 };
     if (mayRebalance && this.balanceDue(iteration)) {
       const factor = balanceFactor(primal, dual, rho, this.rho0);
       if (factor !== 1) {
