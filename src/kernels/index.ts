@@ -26,6 +26,7 @@ export interface Kernels {
   gemmNT(A: number, B: number, C: number, p: number, q: number, r: number, lower: number, ld: number): void;
   cholesky(A: number, m: number): number;
   tridiagonalize(V: number, n: number, d: number, e: number, h: number): void;
+  reflectRows(V: number, n: number, h: number, Y: number, count: number, u: number): void;
   solveLower(L: number, m: number, x: number): void;
   solveLowerT(L: number, m: number, x: number): void;
 }

@@ -613,4 +613,35 @@
       (call $axpy (f64.neg (local.get $v)) (local.get $li) (local.get $x) (local.get $i))
       (local.set $i (i32.sub (local.get $i) (i32.const 1)))
       (br $l))))
+
+  ;; Back-transformation of tridiagonalize: each row y of Y (count×n) becomes Q y = P_1(P_2(⋯ P_{n−1} y))
+  ;; with the reflectors P_s = I − u_s u_sᵀ/h[s] that tridiagonalize left in V (u_s: column s of V,
+  ;; rows j < s; h[s] = 0 means no reflection), applied in the order s = 1, …, n − 1 as the
+  ;; JavaScript loop it replaces did (eigh.ts selectedEigenpairs). u is scratch of n values.
+  (func (export "reflectRows") (param $V i32) (param $n i32) (param $h i32) (param $Y i32) (param $count i32) (param $u i32)
+    (local $s i32) (local $j i32) (local $t i32) (local $ns i32) (local $row i32) (local $hs f64)
+    (local.set $ns (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $s (i32.const 1))
+    (block $bs (loop $ls
+      (br_if $bs (i32.ge_s (local.get $s) (local.get $n)))
+      (local.set $hs (f64.load (i32.add (local.get $h) (i32.shl (local.get $s) (i32.const 3)))))
+      (if (f64.ne (local.get $hs) (f64.const 0)) (then
+        (local.set $j (i32.const 0))
+        (block $bj (loop $lj
+          (br_if $bj (i32.ge_s (local.get $j) (local.get $s)))
+          (f64.store (i32.add (local.get $u) (i32.shl (local.get $j) (i32.const 3)))
+            (f64.load (i32.add (local.get $V) (i32.add (i32.mul (local.get $j) (local.get $ns)) (i32.shl (local.get $s) (i32.const 3))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $lj)))
+        (local.set $t (i32.const 0))
+        (block $bt (loop $lt
+          (br_if $bt (i32.ge_s (local.get $t) (local.get $count)))
+          (local.set $row (i32.add (local.get $Y) (i32.mul (local.get $t) (local.get $ns))))
+          (call $axpy
+            (f64.neg (f64.div (call $dot (local.get $u) (local.get $row) (local.get $s)) (local.get $hs)))
+            (local.get $u) (local.get $row) (local.get $s))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br $lt)))))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $ls))))
 )

@@ -17,7 +17,7 @@ import { checkMatrix, checkNumber } from "../util/validate.js";
 import { hypot, safeScaleExponent, scalePow2, timesPow2 } from "./scalar.js";
 import { DEFAULT_SYMMETRY_TOL, symmetricPart } from "./symmetric.js";
 import { axpy } from "./blas1.js";
-import { ArenaSlot } from "../kernels/index.js";
+import { ArenaSlot, type Kernels } from "../kernels/index.js";
 
 export interface EighOptions {
   /**
@@ -71,7 +71,9 @@ export interface EighAboveResult {
   readonly values: Float64Array;
   /** How many exceed the threshold: the last `count` of values. */
   readonly count: number;
-  /** Row t (length n) is the unit eigenvector of values[n − count + t]. */
+  /** Eigenvectors below the threshold also formed (eighAboveKernel's `extra`; 0 for eighAbove). */
+  readonly guard: number;
+  /** Row t (length n) is the unit eigenvector of values[n − guard − count + t]. */
   readonly vectors: Float64Array;
 }
 
@@ -103,10 +105,16 @@ function checkedSymmetric(fn: string, a: Matrix, options: EighOptions): Float64A
   return symmetricPart(fn, a, symmetryTol);
 }
 
-/** Unchecked kernel of eighAbove: w holds an exactly symmetric n×n matrix (overwritten). */
-export function eighAboveKernel(n: number, w: Float64Array, threshold: number): EighAboveResult {
-  const { values, indices, vectors } = selectedKernel(n, w, threshold, false);
-  return { values, count: indices.length, vectors };
+/**
+ * Unchecked kernel of eighAbove: w holds an exactly symmetric n×n matrix (overwritten). `extra`
+ * more vectors, of the largest eigenvalues at or below the threshold, are formed too (the warm
+ * start of the solvers' thresholding, src/solvers/warm-threshold.ts, keeps them as guard vectors).
+ */
+export function eighAboveKernel(n: number, w: Float64Array, threshold: number, extra = 0): EighAboveResult {
+  const { values, indices, vectors } = selectedKernel(n, w, threshold, false, extra);
+  let guard = 0;
+  while (guard < indices.length && !(values[indices[guard]] > threshold)) guard++;
+  return { values, count: indices.length - guard, guard, vectors };
 }
 
 /** Eigenpairs with |λ| > threshold (threshold ≥ 0): all values ascending, the selected indices into them ascending, row t of vectors the unit eigenvector of values[indices[t]]. */
@@ -139,12 +147,13 @@ function selected(lambda: number, threshold: number, both: boolean): boolean {
   return lambda > threshold || (both && lambda < -threshold);
 }
 
-function selectedKernel(n: number, w: Float64Array, threshold: number, both: boolean): EighBeyondResult {
+/** The selected pairs and, when !both, up to `extra` more of the largest eigenvalues not selected. */
+function selectedKernel(n: number, w: Float64Array, threshold: number, both: boolean, extra = 0): EighBeyondResult {
   // Power-of-two scaling (exact), as in eigh; the threshold alike, in scalePow2's two steps (for
   // w of subnormal size, 2^-scale alone is Infinity and no pair was selected).
   const scale = safeScaleExponent(w);
   scalePow2(w, -scale);
-  const found = n > 4 ? selectedEigenpairs(n, w, timesPow2(threshold, -scale), both) : undefined;
+  const found = n > 4 ? selectedEigenpairs(n, w, timesPow2(threshold, -scale), both, extra) : undefined;
   if (found !== undefined) {
     scalePow2(found.values, scale);
     return found;
@@ -153,11 +162,21 @@ function selectedKernel(n: number, w: Float64Array, threshold: number, both: boo
   const values = new Float64Array(n);
   eighKernel(n, w, values);
   scalePow2(values, scale);
-  const chosen: number[] = [];
-  for (let i = 0; i < n; i++) if (selected(values[i], threshold, both)) chosen.push(i);
+  const chosen = chosenIndices(values, threshold, both, extra);
   const vectors = new Float64Array(chosen.length * n);
   chosen.forEach((k, t) => { for (let i = 0; i < n; i++) vectors[t * n + i] = w[i * n + k]; });
   return { values, indices: Int32Array.from(chosen), vectors };
+}
+
+/** Indices (ascending) of the selected values (ascending), with up to `extra` more below them when !both. */
+function chosenIndices(values: Float64Array, threshold: number, both: boolean, extra: number): number[] {
+  const chosen: number[] = [];
+  for (let i = 0; i < values.length; i++) if (selected(values[i], threshold, both)) chosen.push(i);
+  if (!both && extra > 0) {
+    const first = chosen.length > 0 ? chosen[0] : values.length;
+    for (let i = first - 1; i >= Math.max(0, first - extra); i--) chosen.unshift(i);
+  }
+  return chosen;
 }
 
 /** The tridiagonalization's kernel memory, kept between calls. */
@@ -169,10 +188,11 @@ const INVERSE_ITERATIONS = 3;
 const CLUSTER_GAP = 1e-3;
 
 /** The kernel of eighAbove and eighBeyond on w (scaled, overwritten); undefined when eigh should do it. */
-function selectedEigenpairs(n: number, w: Float64Array, threshold: number, both: boolean): EighBeyondResult | undefined {
+function selectedEigenpairs(n: number, w: Float64Array, threshold: number, both: boolean, extra: number): EighBeyondResult | undefined {
   // tred2's reduction in the SIMD kernels (src/kernels/kernels.wat "tridiagonalize"): measured at
   // n = 30, 27 µs here in JavaScript and 11 µs there.
-  const arena = tridiagonalSlot.take(n * n + 3 * n);
+  // Room for the selected vectors too (at most n/2 + extra rows, else eigh is used).
+  const arena = tridiagonalSlot.take(2 * n * n + 4 * n);
   const V = arena.alloc(n * n, w), d0 = arena.alloc(n), e0 = arena.alloc(n), h = arena.alloc(n);
   arena.kernels.tridiagonalize(V.byteOffset, n, d0.byteOffset, e0.byteOffset, h.byteOffset);
   // T: diagonal diag, off-diagonal off[i] between rows i and i + 1.
@@ -185,15 +205,15 @@ function selectedEigenpairs(n: number, w: Float64Array, threshold: number, both:
   for (let i = 0; i < n - 1; i++) e2[i] = off[i] * off[i];
   if (!tqlrat(n, d, e2)) return undefined;
   d.sort();
-  const chosen: number[] = [];
-  for (let i = 0; i < n; i++) if (selected(d[i], threshold, both)) chosen.push(i);
+  const chosen = chosenIndices(d, threshold, both, extra);
   const count = chosen.length, indices = Int32Array.from(chosen);
   if (2 * count > n) return undefined;
-  const vectors = new Float64Array(count * n);
-  if (count === 0) return { values: d, indices, vectors };
+  if (count === 0) return { values: d, indices, vectors: new Float64Array(0) };
+  // The vectors, and y with the scratch of its orthogonalization, in kernel memory.
+  const k = arena.kernels, vectors = arena.alloc(count * n), coefficients = arena.alloc(count), scratch = arena.alloc(n);
   const tiny = Math.max(tnorm, Number.MIN_VALUE) * EPS;
   const work = new TridiagonalLU(n);
-  const y = new Float64Array(n);
+  const y = arena.alloc(n);
   // Largest first; t indexes rows of `vectors` in ascending order of eigenvalue.
   let clusterStart = count - 1;
   for (let t = count - 1; t >= 0; t--) {
@@ -205,26 +225,16 @@ function selectedEigenpairs(n: number, w: Float64Array, threshold: number, both:
     for (let i = 0; i < n; i++) y[i] = 1 + ((i * 7919) % 101) * 1e-3;
     for (let it = 0; it < INVERSE_ITERATIONS; it++) {
       work.solve(y);
-      for (let u = t + 1; u <= clusterStart; u++) orthogonalize(y, vectors, u * n, n);
+      if (clusterStart > t) orthogonalizeRows(k, y, vectors, t + 1, clusterStart - t, n, coefficients, scratch);
       if (!normalize(y)) return undefined;
     }
     if (tridiagonalResidual(diag, off, lambda, y) > 64 * n * tiny) return undefined;
     vectors.set(y, t * n);
   }
-  // x = Q y = P_{n−1}(⋯(P_1 y)) for all vectors, one reflector at a time (its column of V read once).
-  const u = new Float64Array(n);
-  for (let s = 1; s < n; s++) {
-    if (h[s] === 0) continue;
-    for (let j = 0; j < s; j++) u[j] = V[j * n + s];
-    for (let t = 0; t < count; t++) {
-      const o = t * n;
-      let c = 0;
-      for (let j = 0; j < s; j++) c += u[j] * vectors[o + j];
-      c /= h[s];
-      for (let j = 0; j < s; j++) vectors[o + j] -= c * u[j];
-    }
-  }
-  return { values: d, indices, vectors };
+  // x = Q y for all vectors, one reflector at a time, in the SIMD kernels: measured at n = 100 with
+  // 45 vectors (an early ADMM iterate), this loop in JavaScript took most of a 1.7 ms call.
+  k.reflectRows(V.byteOffset, n, h.byteOffset, vectors.byteOffset, count, scratch.byteOffset);
+  return { values: d, indices, vectors: vectors.slice() };
 }
 
 /**
@@ -288,11 +298,19 @@ class TridiagonalLU {
   }
 }
 
-/** y ← y − (vᵀy) v for the unit vector v = vectors[o..o+n). */
-function orthogonalize(y: Float64Array, vectors: Float64Array, o: number, n: number): void {
-  let c = 0;
-  for (let i = 0; i < n; i++) c += vectors[o + i] * y[i];
-  for (let i = 0; i < n; i++) y[i] -= c * vectors[o + i];
+/**
+ * y ← (I − VᵀV) y twice (classical Gram–Schmidt with reorthogonalization, as accurate as the
+ * modified one it replaced), V the `rows` orthonormal rows of `vectors` from row `first`, all in
+ * kernel memory: measured at n = 100 with 45 vectors in one cluster (an early ADMM iterate), the
+ * row-by-row loop in JavaScript was most of the call.
+ */
+function orthogonalizeRows(k: Kernels, y: Float64Array, vectors: Float64Array, first: number, rows: number, n: number, c: Float64Array, scratch: Float64Array): void {
+  const V = vectors.byteOffset + 8 * first * n;
+  for (let pass = 0; pass < 2; pass++) {
+    k.gemv(V, rows, n, y.byteOffset, c.byteOffset);
+    k.gemvT(V, rows, n, c.byteOffset, scratch.byteOffset);
+    k.axpy(-1, scratch.byteOffset, y.byteOffset, n);
+  }
 }
 
 /** y ← y/‖y‖ with the norm taken after scaling by the largest entry (the solves grow y by up to 1/ε); false for y = 0 or non-finite. */

@@ -28,6 +28,7 @@ import { withTable } from "../util/displayable.js";
 import { type AffineProjector, affineProjector } from "./affine-projection.js";
 import { AndersonAcceleration } from "./anderson.js";
 import { singularValueThreshold, symmetricThreshold } from "./prox.js";
+import { ThresholdWarmStart } from "./warm-threshold.js";
 import {
   IterationMonitor, type SolverOptions, type SolverResult, checkIterate, checkSolverOptions, stopMessage,
 } from "./solver-result.js";
@@ -174,6 +175,8 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   let genuine = false, nextProbe = 0;
   let primal = Infinity, dual = Infinity, objective = NaN, rank = 0, converged = false, stopped = false, iteration = 0;
 
+  // The thresholding's subspace, carried from one iteration to the next (warm-threshold.ts).
+  const warm = symmetric ? undefined : new ThresholdWarmStart();
   while (iteration < opts.maxIter) {
     iteration++;
     // One Douglas–Rachford step at z: Y = prox(z), U = z − Y, X = P(Y − U) (the ADMM's Y-, U- and
@@ -182,7 +185,7 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
     prevY = Y;
     Y = swap;
     const zMat: Matrix = { rows: d1, cols: d2, data: Z };
-    const t = symmetric ? symmetricThreshold(zMat, 1 / rho, Y) : singularValueThreshold(zMat, 1 / rho, Y);
+    const t = symmetric ? symmetricThreshold(zMat, 1 / rho, Y) : singularValueThreshold(zMat, 1 / rho, Y, warm);
     rank = t.rank;
     objective = t.nuclearNorm;
     for (let i = 0; i < n; i++) {

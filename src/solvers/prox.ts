@@ -16,6 +16,7 @@ import { eighAboveKernel, eighBeyondKernel } from "../linalg/eigh.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { safeScaleExponent, scalePow2, timesPow2 } from "../linalg/scalar.js";
 import { ArenaSlot } from "../kernels/index.js";
+import { ThresholdWarmStart } from "./warm-threshold.js";
 
 export interface ThresholdResult {
   /** Number of singular values (or |eigenvalues|) above the threshold: the rank of the output. */
@@ -41,8 +42,8 @@ export interface ThresholdResult {
  * 1e-3 noise, best of 5×300 calls), against 0.19 ms with eigh's full decomposition and 0.31 ms
  * for the SVD route.
  */
-export function singularValueThreshold(z: Matrix, tau: number, out: Float64Array): ThresholdResult {
-  const viaGram = gramThreshold(z, tau, out);
+export function singularValueThreshold(z: Matrix, tau: number, out: Float64Array, warm?: ThresholdWarmStart): ThresholdResult {
+  const viaGram = gramThreshold(z, tau, out, warm);
   if (viaGram !== undefined) return viaGram;
   return svdThreshold(z, tau, out);
 }
@@ -72,14 +73,18 @@ const gramSlot = new ArenaSlot();
 /** Largest σ_max/τ for the Gram route: ε·67² ≈ 1e-12. */
 const GRAM_ROUTE_MAX_RATIO = 67;
 
-/** The Gram route; undefined when σ_max/τ is too large for it (the caller falls back to the SVD). */
-function gramThreshold(z: Matrix, tau: number, out: Float64Array): ThresholdResult | undefined {
+/**
+ * The Gram route; undefined when σ_max/τ is too large for it (the caller falls back to the SVD).
+ * With `warm` (one per solve), the eigenpairs come from the previous call's subspace when that
+ * can be certified (warm-threshold.ts), otherwise from eighAbove, which then seeds `warm`.
+ */
+function gramThreshold(z: Matrix, tau: number, out: Float64Array, warm?: ThresholdWarmStart): ThresholdResult | undefined {
   const d1 = z.rows, d2 = z.cols, Z = z.data;
   // y = z, or zᵀ when z is tall, so that y (p×q) has the fewer rows: with C = y yᵀ = U diag(σ²) Uᵀ,
   // SVT(y) = U_k diag(g) U_kᵀ y, and SVT(zᵀ) = SVT(z)ᵀ.
   const tall = d1 > d2;
   const p = tall ? d2 : d1, q = tall ? d1 : d2;
-  const arena = gramSlot.take(3 * p * q + 3 * p * p), k = arena.kernels;
+  const arena = gramSlot.take(3 * p * q + 3 * p * p + (warm === undefined ? 0 : ThresholdWarmStart.scratch(p))), k = arena.kernels;
   const y = arena.alloc(p * q), C = arena.alloc(p * p);
   if (tall) for (let i = 0; i < d1; i++) for (let a = 0; a < d2; a++) y[a * d1 + i] = Z[i * d2 + a];
   else y.set(Z);
@@ -90,10 +95,22 @@ function gramThreshold(z: Matrix, tau: number, out: Float64Array): ThresholdResu
   scalePow2(y, -scale);
   k.syrk(y.byteOffset, p, q, C.byteOffset);
   scalePow2(y, scale);
-  const ts = timesPow2(tau, -scale);
-  // Only the eigenpairs above τ² are needed (usually a few): eighAbove skips the others' vectors.
-  const { values, count: r, vectors: V } = eighAboveKernel(p, C, ts * ts);
-  const top = Math.sqrt(Math.max(values[p - 1] ?? 0, 0));
+  const ts = timesPow2(tau, -scale), t = ts * ts;
+  // Kept pairs: row j of V the unit vector of values[j], ascending, all above τ².
+  let values: Float64Array, V: Float64Array, top: number;
+  const warmPairs = warm !== undefined && warm.ready(p) ? warm.kept(arena, C, p, t) : undefined;
+  if (warmPairs !== undefined) {
+    ({ values, vectors: V } = warmPairs);
+    top = Math.sqrt(values[values.length - 1]);
+  } else {
+    // Only the eigenpairs above τ² are needed (usually a few): eighAbove skips the others' vectors.
+    const all = eighAboveKernel(p, C, t, warm === undefined ? 0 : warm.guardWanted());
+    warm?.seed(p, all.vectors, all.guard + all.count, all.count, all.values);
+    values = all.values.subarray(p - all.count);
+    V = all.vectors.subarray(all.guard * p);
+    top = Math.sqrt(Math.max(all.values[p - 1] ?? 0, 0));
+  }
+  const r = values.length;
   if (top > GRAM_ROUTE_MAX_RATIO * ts) return undefined;
   const inputOperatorNorm = timesPow2(top, scale);
   if (r === 0) {
@@ -105,7 +122,7 @@ function gramThreshold(z: Matrix, tau: number, out: Float64Array): ThresholdResu
   const G = arena.alloc(r * p), Uk = arena.alloc(p * r), W = arena.alloc(r * q), result = arena.alloc(p * q);
   let nuclearNorm = 0;
   for (let t = 0; t < r; t++) {
-    const sigma = Math.sqrt(values[p - r + t]), g = 1 - ts / sigma;
+    const sigma = Math.sqrt(values[t]), g = 1 - ts / sigma;
     nuclearNorm += sigma - ts;
     for (let a = 0; a < p; a++) {
       G[t * p + a] = g * V[t * p + a];
