@@ -77,7 +77,7 @@ function truth(d: number, r: number, seed: number): Matrix {
 
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-interface Row { d: number; m: number; program: string; iterations: number; ms: number; err: number; converged: boolean; cpuMs?: number }
+interface Row { d: number; m: number; program: string; iterations: number; ms: number; err: number; converged: boolean; cpuMs?: number; warm?: number }
 
 /** Flat and plain solves at each size, side by side with the NumPy reference. */
 function solverTable(): void {
@@ -249,7 +249,8 @@ function largeTable(): void {
   for (const f of [1, 1.5]) cells.push({ ensemble: "quadratic", d: 60, r: 3, m: Math.round(f * 540) });
   console.log(`solvers bench (large): one solve per row, tol ${tol}; ours: Anderson-accelerated ADMM; NumPy: THE PLAIN ADMM of bench/ref (1 BLAS thread)`);
   console.log("(s: CPU seconds of the solving process, user + system, set-up included; ratio of CPU times, wall-clock ratio after it: the machine is shared)");
-  console.log("ensemble    d     m      p program |  iters   ours s  ‖est−M‖ |  NumPy iters  NumPy s  ‖est−M‖ | ratio  wall");
+  console.log("(warm: iterations whose thresholding came warm-started from the previous subspace, src/solvers/warm-threshold.ts)");
+  console.log("ensemble    d     m      p program |  iters  warm   ours s  ‖est−M‖ |  NumPy iters  NumPy s  ‖est−M‖ | ratio  wall");
   // FLATLAB_BENCH_CELLS=gaussian:50,bilinear:80 runs only those ensembles and sizes.
   const only = process.env.FLATLAB_BENCH_CELLS?.split(",");
   const chosen = only === undefined ? cells : cells.filter((c) => only.includes(`${c.ensemble}:${c.d}`));
@@ -269,7 +270,7 @@ function largeTable(): void {
       const t = performance.now(), c = process.cpuUsage();
       const r = solve(A, b, { tol, recordHistory: false, onSingular: "skip" });
       const ms = performance.now() - t, cu = process.cpuUsage(c);
-      mine.push({ d: cell.d, m: A.m, program, iterations: r.iterations, ms, cpuMs: (cu.user + cu.system) / 1000, err: r.estimate === null ? NaN : frobeniusNorm(sub(r.estimate, M)), converged: r.converged });
+      mine.push({ d: cell.d, m: A.m, program, iterations: r.iterations, ms, cpuMs: (cu.user + cu.system) / 1000, err: r.estimate === null ? NaN : frobeniusNorm(sub(r.estimate, M)), converged: r.converged, warm: r.solver?.warmThresholds ?? 0 });
     }
     const ref = reference({ d: cell.d, m: A.m, A, b, M }, ["flat", "plain"]);
     for (const r of mine) {
@@ -282,7 +283,7 @@ function largeTable(): void {
       const e = (x: number) => (Number.isFinite(x) ? x.toExponential(1) : "  —  ").padStart(8);
       console.log(
         `${cell.ensemble.padEnd(10)} ${String(cell.d).padStart(4)} ${String(A.m).padStart(5)} ${cell.p === undefined ? "     " : cell.p.toFixed(3)} ${r.program.padEnd(7)} |` +
-          ` ${String(r.iterations).padStart(6)}${r.converged ? " " : "*"} ${((r.cpuMs as number) / 1000).toFixed(2).padStart(7)} ${e(r.err)} |` +
+          ` ${String(r.iterations).padStart(6)}${r.converged ? " " : "*"} ${String(r.warm).padStart(5)} ${((r.cpuMs as number) / 1000).toFixed(2).padStart(7)} ${e(r.err)} |` +
           (q ? ` ${String(q.iterations).padStart(11)}${q.converged ? " " : "*"} ${((q.cpuMs as number) / 1000).toFixed(2).padStart(7)} ${e(q.err)} | ${ratio.toFixed(2).padStart(5)} ${(r.ms / q.ms).toFixed(2).padStart(5)}` : " (no reference)"),
       );
     }

@@ -65,6 +65,8 @@ export interface NuclearNormMinResult extends SolverResult {
   readonly rho: number;
   /** How (AA*)⁻¹ was applied: "diagonal", "cholesky" or "pseudo-inverse". */
   readonly gramMethod: string;
+  /** Iterations whose thresholding came from the previous iteration's subspace (warm-threshold.ts); the others took the full route. */
+  readonly warmThresholds: number;
 }
 
 const FN = "nuclearNormMin";
@@ -269,14 +271,14 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   anderson?.dispose();
   const W = new Float64Array(n);
   for (let i = 0; i < n; i++) W[i] = rho * U[i];
-  return finish(fn, A, bb, e, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0, stopped);
+  return finish(fn, A, bb, e, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0, stopped, warm?.warmCalls ?? 0);
 }
 
 /** b, Y, ρ and the objective are in units of 2^e (b scaled by 2^-e); the result is in the caller's. */
 function finish(
   fn: string, A: MeasurementOperator, b: Float64Array, e: number, projector: AffineProjector, Y: Float64Array, W: Float64Array, rho: number,
   lambda: Float64Array, rank: number, objective: number, primalHistory: number[], dualHistory: number[], converged: boolean,
-  iterations: number, primal: number, dual: number, tol: number, t0: number, stopped = false,
+  iterations: number, primal: number, dual: number, tol: number, t0: number, stopped = false, warmThresholds = 0,
 ): NuclearNormMinResult {
   const { d1, d2, symmetric } = A;
   const x: Matrix = { rows: d1, cols: d2, data: Y };
@@ -296,6 +298,7 @@ function finish(
     dual: { rows: d1, cols: d2, data: W },
     rho: timesPow2(rho, -e),
     gramMethod: projector.method,
+    warmThresholds,
     iterations, primalResidual: primalHistory, dualResidual: dualHistory,
     objective: timesPow2(objective, e),
     timeMs: performance.now() - t0,
