@@ -65,6 +65,8 @@ export function sourceKernelSpec(): string {
 export interface CellTranscript {
   reply: { msg_type: string; content: Record<string, unknown> } | null;
   outputs: { msg_type: string; content: Record<string, unknown> }[];
+  /** Interrupts sent to the cell's batch (kernel_client.py repeats one that went unanswered). */
+  interrupts: number;
 }
 
 export interface PlanCell {
