@@ -182,6 +182,8 @@ function chosenIndices(values: Float64Array, threshold: number, both: boolean, e
 /** The tridiagonalization's kernel memory, kept between calls. */
 const tridiagonalSlot = new ArenaSlot();
 
+let luWorkspace: TridiagonalLU | undefined;
+
 /** Inverse iteration steps per vector (dstein uses up to 5; 3 reach rounding level on a converged λ). */
 const INVERSE_ITERATIONS = 3;
 /** Eigenvalues closer than this times ‖T‖ are a cluster: their vectors are orthogonalized explicitly. */
@@ -192,16 +194,16 @@ function selectedEigenpairs(n: number, w: Float64Array, threshold: number, both:
   // tred2's reduction in the SIMD kernels (src/kernels/kernels.wat "tridiagonalize"): measured at
   // n = 30, 27 µs here in JavaScript and 11 µs there.
   // Room for the selected vectors too (at most n/2 + extra rows, else eigh is used).
-  const arena = tridiagonalSlot.take(2 * n * n + 4 * n);
+  const arena = tridiagonalSlot.take(2 * n * n + 8 * n);
   const V = arena.alloc(n * n, w), d0 = arena.alloc(n), e0 = arena.alloc(n), h = arena.alloc(n);
   arena.kernels.tridiagonalize(V.byteOffset, n, d0.byteOffset, e0.byteOffset, h.byteOffset);
   // T: diagonal diag, off-diagonal off[i] between rows i and i + 1.
-  const diag = new Float64Array(n), off = e0.slice(1);
+  const diag = arena.alloc(n), off = e0.subarray(1);
   for (let j = 0; j < n; j++) diag[j] = V[j * n + j];
   let tnorm = 0;
   for (let i = 0; i < n; i++) tnorm = Math.max(tnorm, Math.abs(diag[i]) + (i > 0 ? Math.abs(off[i - 1]) : 0) + (i < n - 1 ? Math.abs(off[i]) : 0));
   // Eigenvalues on copies (tqlrat overwrites them).
-  const d = Float64Array.from(diag), e2 = new Float64Array(n);
+  const d = Float64Array.from(diag), e2 = arena.alloc(n);
   for (let i = 0; i < n - 1; i++) e2[i] = off[i] * off[i];
   if (!tqlrat(n, d, e2)) return undefined;
   d.sort();
@@ -212,7 +214,8 @@ function selectedEigenpairs(n: number, w: Float64Array, threshold: number, both:
   // The vectors, and y with the scratch of its orthogonalization, in kernel memory.
   const k = arena.kernels, vectors = arena.alloc(count * n), coefficients = arena.alloc(count), scratch = arena.alloc(n);
   const tiny = Math.max(tnorm, Number.MIN_VALUE) * EPS;
-  const work = new TridiagonalLU(n);
+  // One factorization workspace per size, kept (a call per ADMM iteration).
+  const work = luWorkspace !== undefined && luWorkspace.n === n ? luWorkspace : (luWorkspace = new TridiagonalLU(n));
   const y = arena.alloc(n);
   // Largest first; t indexes rows of `vectors` in ascending order of eigenvalue.
   let clusterStart = count - 1;
@@ -248,7 +251,7 @@ class TridiagonalLU {
   private readonly u2: Float64Array;
   private readonly mult: Float64Array;
   private readonly swapped: Uint8Array;
-  constructor(private readonly n: number) {
+  constructor(readonly n: number) {
     this.u0 = new Float64Array(n);
     this.u1 = new Float64Array(n);
     this.u2 = new Float64Array(n);

@@ -47,6 +47,8 @@ export class AndersonAcceleration {
   private readonly gamma: Float64Array;
   /** FᵀF of the stored rows (memory × memory, ring-indexed). */
   private readonly gram: Float64Array;
+  /** The regularized system and its Cholesky factor, k×k in place (memory² values, reused). */
+  private readonly system: Float64Array;
   private count = 0;
   private head = 0;
   private hasPrevious = false;
@@ -75,6 +77,7 @@ export class AndersonAcceleration {
     this.products = arena.alloc(2 * memory);
     this.gamma = arena.alloc(memory);
     this.gram = new Float64Array(memory * memory);
+    this.system = new Float64Array(memory * memory);
   }
 
   /** Hands the kernel memory to the next instance; this one must not be used afterwards. */
@@ -136,7 +139,7 @@ export class AndersonAcceleration {
   /** γ = (FᵀF + ηI)⁻¹ Fᵀf by Cholesky on the k×k system; undefined when it is not usable. */
   private coefficients(): Float64Array | undefined {
     const { memory, gram, products } = this, k = this.count;
-    const a = new Float64Array(k * k), g = this.gamma.subarray(0, k);
+    const a = this.system, g = this.gamma.subarray(0, k);
     let trace = 0;
     for (let j = 0; j < k; j++) trace += gram[j * memory + j];
     if (!(trace > 0) || !Number.isFinite(trace)) return undefined;

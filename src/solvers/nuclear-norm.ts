@@ -67,6 +67,8 @@ export interface NuclearNormMinResult extends SolverResult {
   readonly gramMethod: string;
   /** Iterations whose thresholding came from the previous iteration's subspace (warm-threshold.ts); the others took the full route. */
   readonly warmThresholds: number;
+  /** Wall time before the first iteration (factoring AA*, the first projection, σ_max), ms; within timeMs. */
+  readonly setupMs: number;
 }
 
 const FN = "nuclearNormMin";
@@ -179,6 +181,7 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
 
   // The thresholding's subspace, carried from one iteration to the next (warm-threshold.ts).
   const warm = symmetric ? undefined : new ThresholdWarmStart();
+  const setupMs = performance.now() - t0;
   while (iteration < opts.maxIter) {
     iteration++;
     // One Douglas–Rachford step at z: Y = prox(z), U = z − Y, X = P(Y − U) (the ADMM's Y-, U- and
@@ -271,14 +274,14 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   anderson?.dispose();
   const W = new Float64Array(n);
   for (let i = 0; i < n; i++) W[i] = rho * U[i];
-  return finish(fn, A, bb, e, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0, stopped, warm?.warmCalls ?? 0);
+  return finish(fn, A, bb, e, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0, stopped, warm?.warmCalls ?? 0, setupMs);
 }
 
 /** b, Y, ρ and the objective are in units of 2^e (b scaled by 2^-e); the result is in the caller's. */
 function finish(
   fn: string, A: MeasurementOperator, b: Float64Array, e: number, projector: AffineProjector, Y: Float64Array, W: Float64Array, rho: number,
   lambda: Float64Array, rank: number, objective: number, primalHistory: number[], dualHistory: number[], converged: boolean,
-  iterations: number, primal: number, dual: number, tol: number, t0: number, stopped = false, warmThresholds = 0,
+  iterations: number, primal: number, dual: number, tol: number, t0: number, stopped = false, warmThresholds = 0, setupMs = performance.now() - t0,
 ): NuclearNormMinResult {
   const { d1, d2, symmetric } = A;
   const x: Matrix = { rows: d1, cols: d2, data: Y };
@@ -299,6 +302,7 @@ function finish(
     rho: timesPow2(rho, -e),
     gramMethod: projector.method,
     warmThresholds,
+    setupMs,
     iterations, primalResidual: primalHistory, dualResidual: dualHistory,
     objective: timesPow2(objective, e),
     timeMs: performance.now() - t0,
