@@ -15,30 +15,28 @@
  *   [profile [d m]]: the phases of one flat solve (default d = 100, m = 922) beside NumPy's.
  * ms/iter is the whole solve time (setup included: Gram matrix, Cholesky, rescaling) / iterations.
  *
- * Issue 11's targets, measured 7 Dec 2026 in the fifth session (CPU-time ratios; the README has the table):
- * - Gaussian at δ and 1.5δ, d = 50–120: 0.63–0.92× at 76–156 iterations (0.27–0.59× where a solve
- *   takes hundreds), target 0.5×. Measured reason (`profile`, d = 100, m = 922): the
- *   per-iteration passes over A run at NumPy's speed (7.6 against 7.8 ms: both at the memory
- *   bandwidth, the floor the issue names), so at 100–200 iterations (NumPy 150–280) the ratio is
- *   the iteration ratio plus set-up, and set-up is 1.5 s against 1.0 s: the Gram matrix AAᵀ takes
- *   0.70 s against OpenBLAS's 0.23 s (m²d²/2 multiply-adds at the 128-bit WebAssembly SIMD peak, no
- *   fused multiply-add; OpenBLAS uses 256-bit FMA), and the first touch of the 81 MB kernel arena
- *   costs 0.3 s of page faults on this VM (11 µs per page). `profile 50 630`: set-up 175 ms against
- *   100, the 76 iterations 77 ms against NumPy's 108 in 101 ms.
- * - Completion d = 100 at its measured transition (p = 0.19, notebook 04) and at twice it: 1.69–3.35×
- *   (56–99 iterations, NumPy 88–177 at about 0.5 ms each). Measured reason: the thresholding alone,
- *   0.5–0.7 ms at d = 100 (tridiagonalization in wasm; LAPACK's dsyevr route 0.33 ms), plus the
- *   Anderson step per iteration is more than NumPy's whole iteration, and the first solve at a new
- *   size costs 0.13–0.18 s more than a repeat (p = 0.38: 212–236 ms, then 61–80 ms; 2,700–3,300
- *   page faults make about 35 ms of it; the rest is first-use cost we did not pin down).
- * - Bilinear 0.17–0.67× (above 0.5 only the d = 50, m = 630 flat row), quadratic 0.36–0.49×.
+ * Issue 11's targets, measured 7 Dec 2026 in the sixth session (CPU-time ratios, two runs; the
+ * README has the table). `large` prints, under its table, each row above 0.5× with its measured
+ * set-up, cost per iteration and iteration ratios against NumPy's.
+ * - Gaussian at δ and 1.5δ, d = 50–120: 0.63–1.03× at 76–156 iterations (0.25–0.57× where a solve
+ *   takes hundreds), target 0.5×. Both sides read A twice per iteration at the memory bandwidth
+ *   (d = 100, m = 922: 6.7–7.1 against 9.5–10.1 ms), we take 0.51–0.72 of NumPy's iterations, and
+ *   with NumPy's set-up the flat rows would still be 0.63–0.76×; the plain program's set-up is
+ *   ×2.0–3.5 NumPy's (Gram matrix at the WebAssembly SIMD peak without FMA, 2.4–3× OpenBLAS; first
+ *   touch of the kernel arena, 11 µs per page on this VM).
+ * - Completion d = 100 at its measured transition (p = 0.19, notebook 04) and at twice it:
+ *   1.17–2.22× (56–99 iterations, NumPy 88–177): 0.74–0.86 ms per iteration against NumPy's
+ *   0.39–0.42 (warm-started thresholding 0.25–0.31 ms, full route 0.45–0.50 ms while the rank
+ *   falls; Anderson 0.13 ms; the solver's vector passes about 0.1 ms).
+ * - Bilinear 0.12–0.76× (above 0.5 only d = 50 rows, in one run of two), quadratic 0.36–0.78×
+ *   (above 0.5 the d = 60, m = 540 flat row: 0.50× by wall clock; this VM's runs of one solve fall
+ *   into two groups 1.5× apart).
  * - Peak RSS of one d = 100, m = 1000 flat solve: 231 MB (46 MB before the solve), target 300 MB.
- * - Two workers at d = 100 (six values of m, one trial): 500 MB peak RSS, target 1 GB.
- * - Two-worker speed-up (target 1.8×), grid-large: 146–165 s with one worker, 65–87 s with two
- *   (three runs each; 1.8–2.2×; jobs start largest first), peak RSS 294 and 583 MB; NumPy run
- *   sequentially 305 s (two workers / NumPy 0.21–0.28). A bare streaming pass over A at d = 100 takes
- *   2.5 ms of CPU alone and 3.4–3.8 ms beside a second streaming process: the bound where solves
- *   are all passes.
+ * - grid-large, five runs: 125–171 s with one worker, 69–80 s with two (speed-up 1.65–2.42×,
+ *   median 1.85×; target 1.8×), peak RSS 307–392 and 566–639 MB (target 1 GB); NumPy run
+ *   sequentially 273–320 s (two workers / NumPy 0.22–0.29). A bare streaming pass over A at
+ *   d = 100 takes 2.5 ms of CPU alone and 3.4–3.8 ms beside a second streaming process: the bound
+ *   where solves are all passes.
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
