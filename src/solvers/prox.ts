@@ -98,7 +98,7 @@ function gramThreshold(z: Matrix, tau: number, out: Float64Array, warm?: Thresho
   const ts = timesPow2(tau, -scale), t = ts * ts;
   // Kept pairs: row j of V the unit vector of values[j], ascending, all above τ².
   let values: Float64Array, V: Float64Array, top: number;
-  const warmPairs = warm !== undefined && warm.ready(p) ? warm.kept(arena, C, p, t) : undefined;
+  const warmPairs = warm !== undefined && warm.shouldTry(p) ? warm.kept(arena, C, p, t) : undefined;
   if (warmPairs !== undefined) {
     ({ values, vectors: V } = warmPairs);
     top = Math.sqrt(values[values.length - 1]);

@@ -63,8 +63,8 @@ export class ThresholdWarmStart {
     return 2 * p * p + 8 * k * p + k * k;
   }
 
-  /** Whether kept() should be tried at size p. */
-  ready(p: number): boolean {
+  /** Whether this call at size p should try kept(); after a failure it counts the wait down. */
+  shouldTry(p: number): boolean {
     if (this.basis === undefined || this.p !== p || !(this.gapRatio <= MAX_GAP_RATIO)) return false;
     if (this.wait > 0) { this.wait--; return false; }
     return true;
