@@ -18,7 +18,7 @@
  * Issue 11's targets, measured 7 Dec 2026 in the sixth session (CPU-time ratios, two runs; the
  * README has the table). `large` prints, under its table, each row above 0.5× with its measured
  * set-up, cost per iteration and iteration ratios against NumPy's.
- * - Gaussian at δ and 1.5δ, d = 50–120: 0.63–1.03× at 76–156 iterations (0.25–0.57× where a solve
+ * - Gaussian at δ and 1.5δ, d = 50–120: 0.63–1.16× at 76–156 iterations (0.25–0.56× where a solve
  *   takes hundreds), target 0.5×. Both sides read A twice per iteration at the memory bandwidth
  *   (d = 100, m = 922: 6.7–7.1 against 9.5–10.1 ms), we take 0.51–0.72 of NumPy's iterations, and
  *   with NumPy's set-up the flat rows would still be 0.63–0.76×; the plain program's set-up is
@@ -28,9 +28,12 @@
  *   1.17–2.22× (56–99 iterations, NumPy 88–177): 0.74–0.86 ms per iteration against NumPy's
  *   0.39–0.42 (warm-started thresholding 0.25–0.31 ms, full route 0.45–0.50 ms while the rank
  *   falls; Anderson 0.13 ms; the solver's vector passes about 0.1 ms).
- * - Bilinear 0.12–0.76× (above 0.5 only d = 50 rows, in one run of two), quadratic 0.36–0.78×
- *   (above 0.5 the d = 60, m = 540 flat row: 0.50× by wall clock; this VM's runs of one solve fall
+ * - Bilinear 0.12–0.64× and quadratic 0.36–0.78×; above 0.5 only the bilinear d = 50, m = 630 rows
+ *   and the quadratic d = 60, m = 540 flat row, which are 0.46–0.50× by wall clock (first solves at
+ *   their sizes: background compilation and garbage collection; this VM's runs of one solve fall
  *   into two groups 1.5× apart).
+ * - The warm-started thresholding is used from min(d1, d2) = 60 on (src/solvers/warm-threshold.ts
+ *   WARM_MIN_SIZE: below, the full route is cheaper).
  * - Peak RSS of one d = 100, m = 1000 flat solve: 231 MB (46 MB before the solve), target 300 MB.
  * - grid-large, five runs: 125–171 s with one worker, 69–80 s with two (speed-up 1.65–2.42×,
  *   median 1.85×; target 1.8×), peak RSS 307–392 and 566–639 MB (target 1 GB); NumPy run

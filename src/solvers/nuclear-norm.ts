@@ -28,7 +28,7 @@ import { withTable } from "../util/displayable.js";
 import { type AffineProjector, affineProjector } from "./affine-projection.js";
 import { AndersonAcceleration } from "./anderson.js";
 import { singularValueThreshold, symmetricThreshold } from "./prox.js";
-import { ThresholdWarmStart } from "./warm-threshold.js";
+import { ThresholdWarmStart, WARM_MIN_SIZE } from "./warm-threshold.js";
 import {
   IterationMonitor, type SolverOptions, type SolverResult, checkIterate, checkSolverOptions, stopMessage,
 } from "./solver-result.js";
@@ -179,8 +179,9 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   let genuine = false, nextProbe = 0;
   let primal = Infinity, dual = Infinity, objective = NaN, rank = 0, converged = false, stopped = false, iteration = 0;
 
-  // The thresholding's subspace, carried from one iteration to the next (warm-threshold.ts).
-  const warm = symmetric ? undefined : new ThresholdWarmStart();
+  // The thresholding's subspace, carried from one iteration to the next (warm-threshold.ts), at
+  // sizes where that is cheaper than the full route.
+  const warm = symmetric || Math.min(d1, d2) < WARM_MIN_SIZE ? undefined : new ThresholdWarmStart();
   const setupMs = performance.now() - t0;
   while (iteration < opts.maxIter) {
     iteration++;

@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import type { Matrix } from "../../src/linalg/matrix.js";
 import { createRng } from "../../src/random/rng.js";
 import { singularValueThreshold, svdThreshold } from "../../src/solvers/prox.js";
-import { ThresholdWarmStart } from "../../src/solvers/warm-threshold.js";
+import { ThresholdWarmStart, WARM_MIN_SIZE } from "../../src/solvers/warm-threshold.js";
+import { nuclearNormMin } from "../../src/solvers/nuclear-norm.js";
+import { recoveryInstance } from "../../src/experiments/recovery.js";
 import { randomOrthogonal } from "../linalg/fixtures.js";
 import { assertClose } from "../helpers.js";
 
@@ -102,4 +104,17 @@ test("warm thresholding stays with the full route when the kept values sit among
   for (let k = 0; k < 6; k++) checkAgainstSvd(compose(U, V, sigma, d, d), 1, warm, `call ${k}`);
   assert.equal(warm.warmCalls, 0);
   assert.equal(warm.fullCalls, 6);
+});
+
+test("the solver uses the warm route from min(d1, d2) = WARM_MIN_SIZE on and still recovers the known solution; below it, never", () => {
+  for (const d of [WARM_MIN_SIZE - 1, WARM_MIN_SIZE + 4]) {
+    const { truth, A, b } = recoveryInstance({ ensemble: "completion", d, r: 2, p: 0.4 }, 1, 7);
+    const r = nuclearNormMin(A, b, { tol: 1e-9, recordHistory: false });
+    assert.ok(r.converged, `d = ${d}: converged`);
+    let err = 0;
+    for (let i = 0; i < truth.data.length; i++) err += (r.x.data[i] - truth.data[i]) ** 2;
+    assert.ok(Math.sqrt(err) < 1e-6, `d = ${d}: ‖X̂ − M♮‖_F = ${Math.sqrt(err).toExponential(2)}`);
+    if (d < WARM_MIN_SIZE) assert.equal(r.warmThresholds, 0, `d = ${d}`);
+    else assert.ok(r.warmThresholds > r.iterations / 3, `d = ${d}: ${r.warmThresholds} warm of ${r.iterations} iterations`);
+  }
 });
