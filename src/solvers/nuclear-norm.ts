@@ -275,15 +275,17 @@ export function nuclearNormMinNamed(fn: string, A: MeasurementOperator, b: Array
   anderson?.dispose();
   const W = new Float64Array(n);
   for (let i = 0; i < n; i++) W[i] = rho * U[i];
-  return finish(fn, A, bb, e, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0, stopped, warm?.warmCalls ?? 0, setupMs);
+  return finish(fn, A, bb, e, projector, Y, W, rho, lambda, rank, objective, monitor.primalHistory, monitor.dualHistory, converged, iteration, primal, dual, opts.tol, t0, { stopped, warmThresholds: warm?.warmCalls ?? 0, setupMs });
 }
 
 /** b, Y, ρ and the objective are in units of 2^e (b scaled by 2^-e); the result is in the caller's. */
 function finish(
   fn: string, A: MeasurementOperator, b: Float64Array, e: number, projector: AffineProjector, Y: Float64Array, W: Float64Array, rho: number,
   lambda: Float64Array, rank: number, objective: number, primalHistory: number[], dualHistory: number[], converged: boolean,
-  iterations: number, primal: number, dual: number, tol: number, t0: number, stopped = false, warmThresholds = 0, setupMs = performance.now() - t0,
+  iterations: number, primal: number, dual: number, tol: number, t0: number,
+  run: { stopped: boolean; warmThresholds: number; setupMs: number } = { stopped: false, warmThresholds: 0, setupMs: performance.now() - t0 },
 ): NuclearNormMinResult {
+  const { stopped, warmThresholds, setupMs } = run;
   const { d1, d2, symmetric } = A;
   const x: Matrix = { rows: d1, cols: d2, data: Y };
   const ax = projector.apply(x);

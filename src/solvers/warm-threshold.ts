@@ -22,7 +22,7 @@
  * whole solves 12–15% faster (p = 0.19 flat: median 76 → 67 ms). Near the phase transition the
  * kept values sit among many just below τ² and the full route keeps every call (no loss there).
  */
-import type { Float64Arena, Kernels } from "../kernels/index.js";
+import type { Float64Arena } from "../kernels/index.js";
 import { eighKernel } from "../linalg/eigh.js";
 
 /**
@@ -67,7 +67,7 @@ export class ThresholdWarmStart {
   /** Values of kernel memory the warm route needs at size p (allocated by the caller's arena). */
   static scratch(p: number): number {
     const k = Math.min(p, MAX_KEPT(p) + GUARD);
-    return 2 * p * p + 8 * k * p + k * k;
+    return 2 * p * p + 8 * k * p + 2 * k * k + k;
   }
 
   /** Whether this call at size p should try kept(); after a failure it counts the wait down. */
@@ -124,7 +124,7 @@ export class ThresholdWarmStart {
   private attempt(arena: Float64Arena, C: Float64Array, p: number, t: number): KeptPairs | undefined {
     const kn = arena.kernels, k = this.k, basis = this.basis as Float64Array;
     const Q = arena.alloc(k * p, basis), W = arena.alloc(k * p), X = arena.alloc(k * p), CX = arena.alloc(k * p);
-    const S = arena.alloc(k * k), H = new Float64Array(k * k), theta = new Float64Array(k);
+    const S = arena.alloc(k * k), H = arena.alloc(k * k), theta = arena.alloc(k);
     let trace = 0;
     for (let i = 0; i < p; i++) trace += C[i * p + i];
     // ‖y‖_F² = tr C; the Ritz residual bound below keeps the output within OUTPUT_TOL·‖y‖_F.
@@ -175,7 +175,7 @@ export class ThresholdWarmStart {
    * v_j = w_j − ½ Σ_l H_jl x_l: one product of p×2r and 2r×p.
    */
   private certified(arena: Float64Arena, C: Float64Array, X: Float64Array, CX: Float64Array, r: number, p: number, t: number): boolean {
-    const kn: Kernels = arena.kernels;
+    const kn = arena.kernels;
     const left = arena.alloc(p * 2 * r), right = arena.alloc(2 * r * p), M = arena.alloc(p * p), U = arena.alloc(p * p);
     for (let j = 0; j < r; j++) {
       const v = right.subarray(j * p, (j + 1) * p);
@@ -206,7 +206,7 @@ export class ThresholdWarmStart {
     const basis = new Float64Array(rows * p);
     basis.set(X.subarray(0, Math.min(k, rows) * p));
     for (let j = k; j < rows; j++) {
-      for (let i = 0; i < p; i++) basis[j * p + i] = Math.sin(12.9898 * (i + 1) + 78.233 * (j + 1));
+      fixedDirection(basis, j, p);
       if (!orthonormalizeRow(basis, j, p)) { this.basis = undefined; return; }
     }
     this.basis = basis;
@@ -220,11 +220,16 @@ function orthonormalizeRows(A: Float64Array, Q: Float64Array, k: number, p: numb
   for (let j = 0; j < k; j++) {
     if (!orthonormalizeRow(Q, j, p)) {
       // A collapsed row (C of rank below k): a fixed pseudo-random direction instead.
-      for (let i = 0; i < p; i++) Q[j * p + i] = Math.sin(12.9898 * (i + 1) + 78.233 * (j + 1));
+      fixedDirection(Q, j, p);
       if (!orthonormalizeRow(Q, j, p)) return false;
     }
   }
   return true;
+}
+
+/** Row j of Q ← a fixed pseudo-random direction (deterministic: the same solve, the same bits). */
+function fixedDirection(Q: Float64Array, j: number, p: number): void {
+  for (let i = 0; i < p; i++) Q[j * p + i] = Math.sin(12.9898 * (i + 1) + 78.233 * (j + 1));
 }
 
 /** Row j of Q made orthogonal to rows 0..j−1 (two passes) and unit; false if it vanished. */
